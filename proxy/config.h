@@ -1,0 +1,63 @@
+// The one configuration struct. Every option is declared once (config.cpp: option_table) with its
+// flag, environment variable, config-file key, default and help; --help and the README's flag table
+// are both generated from that table. Parsed once at start (flag over env over file over default),
+// then read-only.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "result.h"
+
+namespace polylens {
+
+// One dense_vector field per Matryoshka size: vec_<dims>, with its Elasticsearch index_options type.
+struct vector_field {
+  int dims = 0;
+  std::string index_type;  // hnsw, int8_hnsw, int4_hnsw, bbq_hnsw, flat, int8_flat, int4_flat, bbq_flat
+  std::string name() const { return "vec_" + std::to_string(dims); }
+};
+
+struct config {
+  std::string listen_host = "127.0.0.1";
+  int listen_port = 8080;
+  std::string web_root;  // folder with index.html, polylens.js, polylens.wasm; empty = API only
+
+  std::string jina_api_url = "https://api.jina.ai/v1/embeddings";
+  std::string jina_api_key;  // secret: env or file only
+  std::string jina_model = "jina-clip-v2";
+  int jina_timeout_ms = 30000;
+  int jina_max_retries = 2;
+
+  std::string es_url = "http://127.0.0.1:9200";
+  std::string es_api_key;   // secret
+  std::string es_username;
+  std::string es_password;  // secret
+  int es_timeout_ms = 10000;
+  std::string index_name = "polylens";
+  std::vector<vector_field> fields = {{1024, "hnsw"}, {256, "int8_hnsw"}};
+
+  int embed_batch_size = 8;  // images per embed call when indexing
+
+  // Not options: what the command line asked for.
+  std::string command;                  // serve | index
+  std::vector<std::string> positionals;  // index: the folder
+  std::string metadata_file;            // index: sidecar TSV
+
+  const vector_field* field_for_dims(int dims) const;
+  int largest_dims() const;
+  std::vector<std::string> secrets() const;  // values that must never appear in output
+};
+
+struct config_outcome {
+  config settings;
+  bool exit_now = false;  // --help and friends: text printed, nothing to run
+};
+
+// argv: the full command line. env: a lookup (getenv in production, a map in tests).
+using env_lookup = const char* (*)(const char*);
+result<config_outcome> config_load(int argc, const char* const* argv, env_lookup env);
+
+std::string config_help_text();
+std::string config_markdown_table();  // the README's flag table
+
+}  // namespace polylens

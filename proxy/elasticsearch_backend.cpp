@@ -1,0 +1,231 @@
+#include "elasticsearch_backend.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "base64.h"
+#include "log.h"
+
+namespace polylens {
+
+using nlohmann::json;
+
+namespace {
+
+std::map<std::string, std::string> auth_headers(const config& c) {
+  std::map<std::string, std::string> h;
+  if (!c.es_api_key.empty()) h["Authorization"] = "ApiKey " + c.es_api_key;
+  else if (!c.es_username.empty()) h["Authorization"] = "Basic " + base64_encode(c.es_username + ":" + c.es_password);
+  return h;
+}
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// The innermost reason of an Elasticsearch error body: the most specific thing it said.
+std::string es_reason(const std::string& body) {
+  auto j = json::parse(body, nullptr, false);
+  if (!j.is_object() || !j.contains("error")) return body.substr(0, 200);
+  const json* e = &j["error"];
+  if (e->is_string()) return e->get<std::string>();
+  std::string reason;
+  while (e && e->is_object()) {
+    if (e->contains("reason") && (*e)["reason"].is_string()) reason = (*e)["type"].get<std::string>() + ": " + (*e)["reason"].get<std::string>();
+    if (e->contains("caused_by")) e = &(*e)["caused_by"];
+    else if (e->contains("root_cause") && (*e)["root_cause"].is_array() && !(*e)["root_cause"].empty())
+      e = &(*e)["root_cause"][0];
+    else break;
+  }
+  return reason.empty() ? body.substr(0, 200) : reason;
+}
+
+json mapping_for(const std::vector<vector_field>& fields) {
+  json properties = {
+      {"file", {{"type", "keyword"}}},
+      {"title", {{"type", "text"}}},
+      {"caption", {{"type", "text"}}},
+      {"tags", {{"type", "keyword"}, {"fields", {{"text", {{"type", "text"}}}}}}},
+      {"licence", {{"type", "keyword"}}},
+      {"credit", {{"type", "keyword"}, {"index", false}}},
+      {"source_url", {{"type", "keyword"}, {"index", false}}},
+      {"width", {{"type", "integer"}}},
+      {"height", {{"type", "integer"}}},
+      {"content_hash", {{"type", "keyword"}}},
+      {"ingested_at", {{"type", "date"}}},
+      {"thumbnail", {{"type", "binary"}}},
+  };
+  for (const auto& f : fields)
+    properties[f.name()] = {{"type", "dense_vector"},
+                            {"dims", f.dims},
+                            {"element_type", "float"},
+                            {"index", true},
+                            {"similarity", "cosine"},
+                            {"index_options", {{"type", f.index_type}}}};
+  return {{"settings", {{"number_of_shards", 1}, {"number_of_replicas", 0}}},
+          {"mappings", {{"dynamic", "strict"}, {"properties", std::move(properties)}}}};
+}
+
+std::string now_iso8601() {
+  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
+elasticsearch_backend::elasticsearch_backend(const config& settings)
+    : index_(settings.index_name), fields_(settings.fields),
+      upstream_(settings.es_url, settings.es_timeout_ms, auth_headers(settings)) {}
+
+api_error elasticsearch_backend::failure(const upstream_response& r, const std::string& doing) const {
+  const std::string where = "Elasticsearch at " + upstream_.target().origin;
+  if (r.failure == transport_failure::timeout)
+    return {error_type::backend_unavailable, where + " did not answer in time while " + doing};
+  if (r.failure != transport_failure::none)
+    return {error_type::backend_unavailable,
+            where + " is unreachable (" + r.failure_text + ") while " + doing + ": is it running? (ES_URL)"};
+  if (r.status == 401 || r.status == 403)
+    return {error_type::backend_error,
+            where + " refused our credentials (HTTP " + std::to_string(r.status) + "); check ES_API_KEY or ES_USERNAME/ES_PASSWORD"};
+  std::string reason = es_reason(r.body);
+  if (r.status == 404 && reason.find("index_not_found") != std::string::npos)
+    return {error_type::backend_unavailable,
+            "the index '" + index_ + "' does not exist in " + where + ": index some images first (polylens index <folder>)"};
+  return {error_type::backend_error,
+          where + " failed while " + doing + " (HTTP " + std::to_string(r.status) + " " + redact(reason) + ")"};
+}
+
+result<std::string> elasticsearch_backend::version() {
+  auto r = upstream_.send("GET", "/_nodes/_local?filter_path=nodes.*.version");
+  if (r.status != 200) return failure(r, "asking its version");
+  auto j = json::parse(r.body, nullptr, false);
+  if (j.is_object() && j.contains("nodes") && j["nodes"].is_object())
+    for (const auto& [id, node] : j["nodes"].items())
+      if (node.contains("version") && node["version"].is_string()) return node["version"].get<std::string>();
+  return std::string("unknown");
+}
+
+result<bool> elasticsearch_backend::ensure_index() {
+  auto head = upstream_.send("HEAD", "/" + index_);
+  if (head.status == 200) {
+    auto r = upstream_.send("GET", "/" + index_ + "/_mapping");
+    if (r.status != 200) return failure(r, "reading the mapping of '" + index_ + "'");
+    auto j = json::parse(r.body, nullptr, false);
+    json properties = j.is_object() && j.contains(index_) ? j[index_]["mappings"].value("properties", json::object())
+                                                          : json::object();
+    for (const auto& f : fields_) {
+      if (!properties.contains(f.name()))
+        return api_error{error_type::backend_error,
+                         "the index '" + index_ + "' has no field " + f.name() + " (configured with --fields); " +
+                             "delete the index or choose another with --index, then index again"};
+      int dims = properties[f.name()].value("dims", 0);
+      if (dims != f.dims)
+        return api_error{error_type::backend_error, "the field " + f.name() + " of index '" + index_ + "' has " +
+                                                        std::to_string(dims) + " dims"};
+    }
+    return false;
+  }
+  if (head.status != 404) return failure(head, "checking whether the index '" + index_ + "' exists");
+  auto r = upstream_.send("PUT", "/" + index_, dump(mapping_for(fields_)));
+  if (r.status == 400 && r.body.find("resource_already_exists_exception") != std::string::npos) return false;
+  if (r.status != 200) return failure(r, "creating the index '" + index_ + "'");
+  log_info("created the index", {{"index", index_}, {"fields", dump(mapping_for(fields_)["mappings"]["properties"].size())}});
+  return true;
+}
+
+result<long long> elasticsearch_backend::count() {
+  auto r = upstream_.send("GET", "/" + index_ + "/_count");
+  if (r.status != 200) return failure(r, "counting documents");
+  auto j = json::parse(r.body, nullptr, false);
+  if (!j.is_object() || !j.contains("count")) return api_error{error_type::backend_error, "Elasticsearch sent a _count without count"};
+  return j["count"].get<long long>();
+}
+
+result<std::set<std::string>> elasticsearch_backend::existing_ids(const std::vector<std::string>& ids) {
+  std::set<std::string> found;
+  if (ids.empty()) return found;
+  json body = {{"ids", ids}};
+  auto r = upstream_.send("POST", "/" + index_ + "/_mget?_source=false", dump(body));
+  if (r.status != 200) return failure(r, "looking up existing documents");
+  auto j = json::parse(r.body, nullptr, false);
+  if (j.is_object() && j.contains("docs"))
+    for (const auto& d : j["docs"])
+      if (d.value("found", false)) found.insert(d.value("_id", ""));
+  return found;
+}
+
+result<std::vector<bulk_item_outcome>> elasticsearch_backend::bulk_index(const std::vector<image_document>& docs) {
+  std::string ndjson;
+  const std::string ingested_at = now_iso8601();
+  for (const auto& d : docs) {
+    ndjson += dump({{"index", {{"_id", d.id}}}}) + "\n";
+    json source = {{"file", d.file},         {"title", d.title},     {"caption", d.caption},
+                   {"tags", d.tags},         {"licence", d.licence}, {"credit", d.credit},
+                   {"source_url", d.source_url}, {"width", d.width}, {"height", d.height},
+                   {"content_hash", d.id},   {"ingested_at", ingested_at},
+                   {"thumbnail", base64_encode(d.thumbnail_jpeg)}};
+    for (const auto& [dims, vec] : d.vectors) source["vec_" + std::to_string(dims)] = vec;
+    ndjson += dump(source) + "\n";
+  }
+  auto r = upstream_.send("POST", "/" + index_ + "/_bulk", ndjson, "application/x-ndjson");
+  if (r.status != 200) return failure(r, "bulk indexing " + std::to_string(docs.size()) + " documents");
+  auto j = json::parse(r.body, nullptr, false);
+  if (!j.is_object() || !j.contains("items")) return api_error{error_type::backend_error, "Elasticsearch sent a _bulk reply without items"};
+  std::vector<bulk_item_outcome> out;
+  for (const auto& item : j["items"]) {
+    const json& op = item.begin().value();
+    bulk_item_outcome o{op.value("_id", ""), op.value("status", 0), ""};
+    if (op.contains("error")) o.error = es_reason(dump({{"error", op["error"]}}));
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+result<bool> elasticsearch_backend::refresh() {
+  auto r = upstream_.send("POST", "/" + index_ + "/_refresh");
+  if (r.status != 200) return failure(r, "refreshing the index");
+  return true;
+}
+
+result<std::vector<search_hit>> elasticsearch_backend::knn(const vector_field& field, const std::vector<float>& query,
+                                                           int k) {
+  // num_candidates: enough for HNSW to find the true top k on collections of this size; ES caps it at 10000.
+  int num_candidates = std::min(10000, std::max(100, k * 10));
+  json body = {{"knn", {{"field", field.name()}, {"query_vector", query}, {"k", k}, {"num_candidates", num_candidates}}},
+               {"_source", {"title", "tags", "credit"}},
+               {"size", k}};
+  auto r = upstream_.send("POST", "/" + index_ + "/_search", dump(body));
+  if (r.status != 200) return failure(r, "searching " + field.name());
+  auto j = json::parse(r.body, nullptr, false);
+  if (!j.is_object() || !j.contains("hits")) return api_error{error_type::backend_error, "Elasticsearch sent a search reply without hits"};
+  std::vector<search_hit> hits;
+  for (const auto& h : j["hits"]["hits"]) {
+    const json& src = h.value("_source", json::object());
+    search_hit hit;
+    hit.id = h.value("_id", "");
+    hit.score = 2.0f * h.value("_score", 0.0f) - 1.0f;  // cosine _score is (1 + cos) / 2
+    hit.title = src.value("title", "");
+    hit.tags = src.value("tags", std::vector<std::string>{});
+    hit.credit = src.value("credit", "");
+    hits.push_back(std::move(hit));
+  }
+  return hits;
+}
+
+result<std::string> elasticsearch_backend::thumbnail(const std::string& id) {
+  auto r = upstream_.send("GET", "/" + index_ + "/_doc/" + id + "?_source_includes=thumbnail");
+  if (r.status == 404 && r.body.find("index_not_found") == std::string::npos)
+    return api_error{error_type::not_found, "no image with id '" + id + "'"};
+  if (r.status != 200) return failure(r, "reading a thumbnail");
+  auto j = json::parse(r.body, nullptr, false);
+  if (!j.is_object() || !j.value("found", false)) return api_error{error_type::not_found, "no image with id '" + id + "'"};
+  auto bytes = base64_decode(j["_source"].value("thumbnail", ""));
+  if (!bytes || bytes->empty()) return api_error{error_type::not_found, "the image '" + id + "' has no thumbnail"};
+  return *bytes;
+}
+
+}  // namespace polylens

@@ -1,0 +1,61 @@
+// The vector store, on Elasticsearch 9: one index, one dense_vector field per Matryoshka size,
+// documents keyed by the content hash of the image. Contract: ../shared/contracts/elasticsearch-9-knn.md.
+#pragma once
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "api_messages.h"
+#include "config.h"
+#include "result.h"
+#include "upstream_client.h"
+
+namespace polylens {
+
+struct image_document {
+  std::string id;  // content hash of the original file
+  std::string file;
+  std::string title;
+  std::string caption;
+  std::vector<std::string> tags;
+  std::string licence;
+  std::string credit;
+  std::string source_url;
+  int width = 0, height = 0;  // of the original
+  std::string thumbnail_jpeg;
+  std::map<int, std::vector<float>> vectors;  // by dims, one per configured field
+};
+
+struct bulk_item_outcome {
+  std::string id;
+  int status = 0;
+  std::string error;  // empty when stored
+};
+
+class elasticsearch_backend {
+ public:
+  explicit elasticsearch_backend(const config& settings);
+
+  result<std::string> version();
+  // Creates the index with its mapping when missing; checks an existing one has every configured field.
+  result<bool> ensure_index();
+  result<long long> count();
+  result<std::set<std::string>> existing_ids(const std::vector<std::string>& ids);
+  result<std::vector<bulk_item_outcome>> bulk_index(const std::vector<image_document>& docs);
+  result<bool> refresh();
+  result<std::vector<search_hit>> knn(const vector_field& field, const std::vector<float>& query, int k);
+  result<std::string> thumbnail(const std::string& id);
+
+  const std::string& index_name() const { return index_; }
+  std::string url_for_display() const { return upstream_.target().origin; }
+
+ private:
+  api_error failure(const upstream_response& r, const std::string& doing) const;
+
+  std::string index_;
+  std::vector<vector_field> fields_;
+  upstream_client upstream_;
+};
+
+}  // namespace polylens

@@ -1,0 +1,23 @@
+// GET /healthz: what the proxy talks to and whether it answers. Always 200 with the details, so a
+// UI can show what is wrong; "status" says ok or degraded.
+#include "services.h"
+
+namespace polylens {
+
+http_response handle_health(services& s, const http_request&) {
+  health_report report;
+  report.embedder = s.embedder.info();
+  report.embedder_url = s.embedder.url();
+  report.backend = "elasticsearch";
+  report.index = s.backend.index_name();
+  for (const auto& f : s.settings.fields) report.dims.push_back(f.dims);
+  if (auto version = s.backend.version()) {
+    report.backend_reachable = true;
+    report.backend_version = *version;
+    if (auto count = s.backend.count()) report.doc_count = *count;
+  }
+  report.ok = report.backend_reachable && report.doc_count >= 0;
+  return http_response::json(health_report_to_json(report));
+}
+
+}  // namespace polylens

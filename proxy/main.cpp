@@ -1,0 +1,97 @@
+// polylens: the proxy (serve) and the indexer (index). Holds the secrets; the browser never sees them.
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "config.h"
+#include "elasticsearch_backend.h"
+#include "http_server.h"
+#include "indexer.h"
+#include "jina_client.h"
+#include "log.h"
+#include "services.h"
+
+namespace {
+
+polylens::http_server* running_server = nullptr;
+
+void on_signal(int) {
+  if (running_server) running_server->stop();
+}
+
+// A stand-in announces itself on its first answer; asking once at start lets /healthz and the UI
+// say so before anyone searches. The real API is not probed: that would spend tokens.
+void probe_embedder(polylens::jina_client& embedder) {
+  if (embedder.url().find("://api.jina.ai/") != std::string::npos) return;
+  auto probe = embedder.embed({{polylens::embed_input::kind::text, "polylens start-up probe"}}, true);
+  if (!probe) polylens::log_warn("the embedder did not answer the start-up probe", {{"error", probe.error().message}});
+}
+
+int serve(const polylens::config& settings) {
+  using namespace polylens;
+  jina_client embedder(settings);
+  elasticsearch_backend backend(settings);
+  services s{settings, embedder, backend};
+
+  if (auto version = backend.version(); !version) {
+    log_warn("Elasticsearch is not reachable yet; searches answer 503 until it is", {{"error", version.error().message}});
+  } else if (auto created = backend.ensure_index(); !created) {
+    log_error(created.error().message);
+    return 1;
+  }
+  probe_embedder(embedder);
+
+  http_server server;
+  // clang-format off
+  server.add_routes({
+      {"POST", "/api/v1/search",                   [&](const http_request& r) { return handle_search(s, r); }},
+      {"GET",  R"(/api/v1/images/([^/]+)/thumbnail)", [&](const http_request& r) { return handle_thumbnail(s, r); }},
+      {"GET",  "/healthz",                         [&](const http_request& r) { return handle_health(s, r); }},
+  });
+  // clang-format on
+  if (!settings.web_root.empty()) {
+    if (!std::filesystem::is_regular_file(std::filesystem::path(settings.web_root) / "index.html")) {
+      log_error("the web root has no index.html: build the web client (scripts/build.sh) or fix --web-root",
+                {{"web_root", settings.web_root}});
+      return 1;
+    }
+    server.serve_static(settings.web_root);
+  }
+  int port = server.bind(settings.listen_host, settings.listen_port);
+  if (port < 0) {
+    log_error("cannot listen: is the port in use?", {{"listen", settings.listen_host + ":" + std::to_string(settings.listen_port)}});
+    return 1;
+  }
+  running_server = &server;
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGINT, on_signal);
+  auto info = embedder.info();
+  log_info("serving", {{"url", "http://" + settings.listen_host + ":" + std::to_string(port)},
+                       {"embedder", info.label}, {"stand_in", info.stand_in},
+                       {"elasticsearch", backend.url_for_display()}, {"index", backend.index_name()}});
+  if (info.stand_in)
+    log_warn("RESULTS COME FROM A TEST DOUBLE OF THE JINA API, NOT FROM THE REAL jina-clip-v2 MODEL");
+  // Tests and scripts wait for this line on stdout.
+  std::printf("polylens listening on http://%s:%d\n", settings.listen_host.c_str(), port);
+  std::fflush(stdout);
+  server.run();
+  running_server = nullptr;
+  log_info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto loaded = polylens::config_load(argc, argv, [](const char* name) -> const char* { return std::getenv(name); });
+  if (!loaded) {
+    std::fprintf(stderr, "polylens: %s\n", loaded.error().message.c_str());
+    return 2;
+  }
+  if (loaded->exit_now) return 0;
+  const polylens::config& settings = loaded->settings;
+  polylens::log_register_secrets(settings.secrets());
+  if (settings.command == "index") return polylens::indexer_run(settings);
+  return serve(settings);
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Installs everything Polylens needs on a bare Debian 12 machine, and nothing twice.
+# Idempotent: each step checks what is there first, so a second run takes seconds.
+# Needs root (or sudo) for apt-get and for the unprivileged Elasticsearch user.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/common.sh
+source "$here/scripts/common.sh"
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# ---- Debian packages -------------------------------------------------------------------------
+apt_packages=(build-essential cmake ninja-build pkg-config git curl ca-certificates unzip xz-utils dpkg-dev
+              emscripten chromium fonts-dejavu-core fonts-droid-fallback libcpp-httplib-dev nlohmann-json3-dev libssl-dev libgtest-dev)
+command -v node >/dev/null || apt_packages+=(nodejs npm)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+# Dear ImGui 1.92 and a 2025 stb come from Debian sid's *source* packages; bookworm has neither.
+sid_src=/etc/apt/sources.list.d/polylens-sid-src.sources
+need_update=0
+if [ ! -f "$sid_src" ]; then
+  say "adding a deb-src entry for Debian sid (source packages only: imgui, libstb)"
+  as_root tee "$sid_src" >/dev/null <<'EOF'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: sid
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+  need_update=1
+fi
+if [ ${#missing[@]} -gt 0 ] || [ "$need_update" = 1 ]; then
+  say "apt-get update"
+  as_root apt-get update -qq
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing Debian packages: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# ---- Emscripten: the pin in emsdk-version.txt ------------------------------------------------
+want_emsdk=$(tr -d '[:space:]' < "$here/emsdk-version.txt")
+got_emsdk=$(emcc --version 2>/dev/null | head -n1 | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -n1 || true)
+[ "$got_emsdk" = "$want_emsdk" ] ||
+  die "emcc on PATH is '${got_emsdk:-missing}' ($(command -v emcc || echo none)) but emsdk-version.txt pins $want_emsdk"
+
+# ---- Dear ImGui and stb sources ---------------------------------------------------------------
+fetch_source() { # fetch_source <debian source package> <version> <dest>
+  local pkg=$1 version=$2 dest=$3
+  [ -f "$dest/.polylens-version" ] && [ "$(cat "$dest/.polylens-version")" = "$version" ] && return 0
+  say "fetching Debian source package $pkg $version"
+  local work
+  work=$(mktemp -d)
+  (cd "$work" && apt-get source --download-only -qq "$pkg=$version+ds-1" >/dev/null 2>&1) ||
+    (cd "$work" && apt-get source --download-only -qq "$pkg" >/dev/null) ||
+    die "apt-get source $pkg failed: is the deb-src entry in $sid_src reachable?"
+  (cd "$work" && dpkg-source -x --skip-patches ./*.dsc src >/dev/null 2>&1)
+  rm -rf "$dest" && mkdir -p "$(dirname "$dest")" && mv "$work/src" "$dest"
+  echo "$version" > "$dest/.polylens-version"
+  rm -rf "$work"
+}
+fetch_source imgui "$IMGUI_VERSION" "$deps_dir/imgui"
+fetch_source libstb "$STB_VERSION" "$deps_dir/stb"
+imgui_num=$(grep -oE 'define IMGUI_VERSION_NUM +[0-9]+' "$deps_dir/imgui/imgui.h" | grep -oE '[0-9]+$')
+[ "${imgui_num:-0}" -ge "$IMGUI_MIN_VERSION_NUM" ] ||
+  die "Dear ImGui in $deps_dir/imgui is version number ${imgui_num:-unknown}; Polylens needs >= $IMGUI_MIN_VERSION_NUM (1.92, dynamic font atlas). Delete $deps_dir/imgui and check the sid deb-src entry."
+[ -f "$deps_dir/stb/stb_image_resize2.h" ] ||
+  die "$deps_dir/stb has no stb_image_resize2.h: the libstb source package is older than 2023"
+# nlohmann/json is header-only; the web build must not see /usr/include (glibc headers), so it gets
+# a folder holding only this library.
+mkdir -p "$deps_dir/include"
+ln -sfn /usr/include/nlohmann "$deps_dir/include/nlohmann"
+
+# ---- Playwright (driver only; the browser is Debian's chromium) ------------------------------
+if [ ! -d "$here/tests/node_modules/playwright-core" ]; then
+  say "npm ci in tests/ (playwright-core)"
+  (cd "$here/tests" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# ---- Java and Elasticsearch -------------------------------------------------------------------
+es_version=$(es_pick_version)
+es_home=$(es_home_dir)
+if [ ! -x "$es_home/bin/elasticsearch" ]; then
+  if [ -z "$(java_for_es)" ]; then
+    say "no Java 21+ JDK under /usr/lib/jvm: installing Debian's Java 17 for the Elasticsearch $ES_FALLBACK_VERSION fallback"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null
+  fi
+  mkdir -p "$es_cache"; zip="$es_cache/elasticsearch-$es_version.zip"
+  if [ ! -f "$zip" ]; then
+    say "downloading Elasticsearch $es_version (integ-test-zip) from Maven Central"
+    url="https://repo.maven.apache.org/maven2/org/elasticsearch/distribution/integ-test-zip/elasticsearch/$es_version/elasticsearch-$es_version.zip"
+    curl -fsSL --retry 3 -o "$zip.part" "$url" || die "could not download $url"
+    if [ "$es_version" = "$ES_VERSION" ]; then
+      got_sha=$(sha256sum "$zip.part" | cut -c1-64)
+      [ "$got_sha" = "$ES_SHA256" ] || die "checksum mismatch for $url (got $got_sha, scripts/versions.env pins $ES_SHA256)"
+    else
+      say "WARNING: no pinned checksum for the fallback Elasticsearch $es_version; not verified"
+    fi
+    mv "$zip.part" "$zip"
+  fi
+  rm -rf "$es_home.part" && mkdir -p "$es_home.part"
+  unzip -q "$zip" -d "$es_home.part"
+  mv "$es_home.part/elasticsearch-$es_version" "$es_home" && rm -rf "$es_home.part"
+fi
+if [ "$(id -u)" -eq 0 ] && ! id -u "$es_user" >/dev/null 2>&1; then
+  say "creating the unprivileged user '$es_user' (Elasticsearch refuses to run as root)"
+  useradd --system --no-create-home --shell /usr/sbin/nologin "$es_user"
+fi
+say "setup complete (Elasticsearch $es_version, Dear ImGui $IMGUI_VERSION, emcc $got_emsdk)"

@@ -1,0 +1,69 @@
+// The messages of the Polylens HTTP API (/api/v1), shared by the proxy that answers them and the
+// web client that sends them. Parsing is strict and every rejection names the field.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "result.h"
+
+namespace polylens {
+
+// POST /api/v1/search
+struct search_request {
+  std::string text;          // exactly one of text and image
+  std::string image_base64;  // JPEG or PNG bytes, base64 (no data: prefix)
+  int k = 0;                 // 0 means "the default"
+  int dims = 0;              // 0 means "the largest configured field"
+};
+result<search_request> search_request_parse(std::string_view body);
+std::string search_request_to_json(const search_request& request);
+
+// Who produced the vectors. stand_in is true when the embedder announced itself as a test double:
+// the UI and the logs must then say that results do not come from the real model.
+struct embedder_info {
+  std::string model;
+  std::string label;
+  bool stand_in = false;
+};
+
+struct search_hit {
+  std::string id;
+  float score = 0;  // cosine similarity in [-1, 1]
+  std::string title;
+  std::vector<std::string> tags;
+  std::string credit;  // attribution line that must be shown with the image (CC BY), or empty
+};
+
+struct search_timing {
+  double embed_ms = 0;
+  double knn_ms = 0;
+  double total_ms = 0;
+};
+
+struct search_response {
+  std::vector<search_hit> hits;
+  search_timing took_ms;
+  embedder_info embedder;
+  int dims = 0;
+  int tokens = 0;  // billed by the embedder for this query
+};
+std::string search_response_to_json(const search_response& response);
+result<search_response> search_response_parse(std::string_view body);
+
+// GET /healthz
+struct health_report {
+  bool ok = false;
+  embedder_info embedder;
+  std::string embedder_url;
+  std::string backend;  // "elasticsearch"
+  std::string backend_version;
+  bool backend_reachable = false;
+  std::string index;
+  long long doc_count = -1;
+  std::vector<int> dims;
+};
+std::string health_report_to_json(const health_report& report);
+result<health_report> health_report_parse(std::string_view body);
+
+}  // namespace polylens

@@ -1,0 +1,35 @@
+// Image preparation shared by the web client (dropped photos) and the proxy's indexer: decode
+// defensively, flatten alpha on white, shrink to the size the model sees, re-encode as JPEG.
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "result.h"
+
+namespace polylens {
+
+struct rgb_image {
+  int width = 0;
+  int height = 0;
+  std::string pixels;  // width * height * 3 bytes, row-major RGB
+};
+
+// JPEG, PNG, GIF (first frame) or BMP bytes to RGB. Refuses images over limits::max_image_pixels
+// before allocating, and reports the decoder's own reason for anything it cannot read.
+result<rgb_image> image_decode(std::string_view bytes);
+
+// Scales down (never up) so the long side is at most long_side, with a Mitchell filter in sRGB.
+rgb_image image_fit_within(const rgb_image& image, int long_side);
+
+std::string image_encode_jpeg(const rgb_image& image, int quality);
+
+struct prepared_image {
+  std::string jpeg;
+  int width = 0, height = 0;                    // after resizing
+  int original_width = 0, original_height = 0;  // as decoded
+};
+
+// decode, fit within long_side, encode: the bytes we send to the embedder.
+result<prepared_image> image_prepare(std::string_view bytes, int long_side, int jpeg_quality);
+
+}  // namespace polylens

@@ -1,0 +1,57 @@
+// Debian's headless Chromium driven by playwright-core. Any console error or page error fails the
+// test that opened the page; screenshots are kept in the artifacts folder.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+
+export const artifactsDir = process.env.POLYLENS_ARTIFACTS ?? '/tmp/polylens-artifacts';
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      // WebGL2 without a GPU: ANGLE on SwiftShader, Chromium's software rasteriser.
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+    ],
+  });
+}
+
+// Opens a page and records console errors and page errors in `problems`.
+export async function openPage(browser, url, { width = 1280, height = 800 } = {}) {
+  const page = await browser.newPage({ viewport: { width, height } });
+  const problems = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(url);
+  return { page, problems };
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(artifactsDir, { recursive: true });
+  const path = `${artifactsDir}/${name}.png`;
+  await page.screenshot({ path });
+  return path;
+}
+
+// The read-only test hook of the web client.
+export function uiState(page) {
+  return page.evaluate(() => window.polylens?.state?.() ?? null);
+}
+
+// Polls the hook until `predicate(state)` holds; no timing assertions, only a generous ceiling.
+export async function waitForState(page, predicate, what, timeoutMs = 60000) {
+  const deadline = Date.now() + timeoutMs;
+  let last = null;
+  while (Date.now() < deadline) {
+    last = await uiState(page);
+    if (last && predicate(last)) return last;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`timed out waiting for ${what}; last state: ${JSON.stringify(last)}`);
+}

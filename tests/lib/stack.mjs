@@ -1,0 +1,114 @@
+// Starts the real processes the integration and e2e tests talk to: the Jina test double and the
+// polylens proxy, each on a free loopback port. Elasticsearch is already running (ctest fixture).
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+
+export const paths = {
+  proxy: must('POLYLENS_PROXY'),
+  double: must('POLYLENS_JINA_DOUBLE'),
+  assets: must('POLYLENS_ASSETS'),
+  webRoot: process.env.POLYLENS_WEB_ROOT ?? '',
+};
+
+// The double's default key (tests/jina_double). Every log line and response is scanned for it.
+export const TEST_KEY = 'jina_test_double_key_00000000000000000000000000000000000000000000';
+
+function must(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests through ctest`);
+  return value;
+}
+
+export function esUrl() {
+  const file = must('POLYLENS_ES_URL_FILE');
+  return readFileSync(file, 'utf8').trim();
+}
+
+export function uniqueIndexName(prefix) {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+// Spawns a command and resolves once a stdout line matches `ready`; collects all output.
+function startProcess(command, args, { env = {}, ready }) {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { stdout: [], stderr: [] };
+  let buffered = '';
+  return new Promise((resolve, reject) => {
+    const fail = (why) => reject(new Error(`${command} ${why}\n${output.stderr.join('\n')}`));
+    child.on('exit', (code) => fail(`exited with ${code} before it was ready`));
+    child.stderr.setEncoding('utf8').on('data', (d) => output.stderr.push(...d.split('\n').filter(Boolean)));
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      buffered += d;
+      const lines = buffered.split('\n');
+      buffered = lines.pop();
+      for (const line of lines) {
+        output.stdout.push(line);
+        const m = line.match(ready);
+        if (m) {
+          child.removeAllListeners('exit');
+          resolve({ child, output, url: m[1], stop: () => stopProcess(child) });
+        }
+      }
+    });
+  });
+}
+
+export function stopProcess(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
+
+export function startDouble() {
+  return startProcess(paths.double, ['--assets', paths.assets, '--port', '0'], {
+    ready: /^jina_double listening on (http:\/\/\S+)/,
+  });
+}
+
+export function proxyEnv({ double, index, es = esUrl(), key = TEST_KEY }) {
+  return {
+    JINA_API_URL: `${double.url}/v1/embeddings`,
+    JINA_API_KEY: key,
+    ES_URL: es,
+    POLYLENS_INDEX: index,
+    JINA_MAX_RETRIES: '0',
+  };
+}
+
+export function startProxy({ env, args = [] }) {
+  const webArgs = paths.webRoot ? ['--web-root', paths.webRoot] : [];
+  return startProcess(paths.proxy, ['serve', '--listen', '127.0.0.1:0', ...webArgs, ...args], {
+    env,
+    ready: /^polylens listening on (http:\/\/\S+)/,
+  });
+}
+
+// Runs `polylens index <folder>` to completion.
+export function runIndexer({ env, folder = `${paths.assets}/images`, args = [] }) {
+  const child = spawn(paths.proxy, ['index', folder, ...args], { env: { ...process.env, ...env } });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (d) => (output.stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d) => (output.stderr += d));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, ...output })));
+}
+
+export async function deleteIndex(index) {
+  await fetch(`${esUrl()}/${index}`, { method: 'DELETE' });
+}
+
+export async function postJson(url, body) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {}
+  return { status: res.status, headers: res.headers, text, json };
+}

@@ -1,0 +1,48 @@
+#include "app_actions.h"
+
+#include "api_client.h"
+#include "api_limits.h"
+
+namespace polylens::web {
+
+// The state and the cache live as long as the page (one app object in main.cpp), so callbacks may hold them.
+
+void app_check_health(app_state& state) {
+  state.health = {};
+  api_get_health([&state](api_outcome<health_report> outcome) {
+    state.health.loaded = true;
+    if (outcome.ok()) state.health.report = std::move(*outcome.value);
+    else state.health.failure = std::move(outcome.failure);
+  });
+}
+
+void app_search(app_state& state, thumbnail_cache& thumbnails) {
+  search_state& search = state.search;
+  const int generation = ++search.generation;
+  search.status = search_status::searching;
+  search.query = state.query;
+  search.failure.reset();
+
+  search_request request;
+  request.text = search.query;
+  request.k = limits::default_k;
+  api_search(request, [&state, &thumbnails, generation](api_outcome<search_response> outcome) {
+    search_state& search = state.search;
+    if (generation != search.generation) return;  // a newer search is on its way
+    ++search.answered;
+    if (!outcome.ok()) {
+      search.status = search_status::error;
+      search.failure = std::move(outcome.failure);
+      search.hits.clear();
+      return;
+    }
+    search_response& response = *outcome.value;
+    search.status = search_status::done;
+    search.hits = std::move(response.hits);
+    search.took_ms = response.took_ms;
+    search.embedder = std::move(response.embedder);
+    for (const search_hit& hit : search.hits) thumbnail_cache_request(thumbnails, hit.id);
+  });
+}
+
+}  // namespace polylens::web

@@ -1,0 +1,13 @@
+// What the page does, as verbs: each starts requests and lets their callbacks update app_state.
+#pragma once
+#include "app_state.h"
+#include "thumbnail_cache.h"
+
+namespace polylens::web {
+
+void app_check_health(app_state& state);
+// Sends the query box's text as it is (the proxy judges it: an empty query comes back as its 400 message), then
+// fetches the thumbnails of the hits.
+void app_search(app_state& state, thumbnail_cache& thumbnails);
+
+}  // namespace polylens::web

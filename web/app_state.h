@@ -1,0 +1,55 @@
+// Everything the page shows, as plain data. Network callbacks write it, app_ui reads it (and edits only the
+// query text), test_hook serialises it. No GL, no ImGui, no browser calls here.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api_client.h"
+#include "api_messages.h"
+#include "api_limits.h"
+
+namespace polylens::web {
+
+enum class search_status { idle, searching, done, error };
+const char* search_status_name(search_status status);
+
+struct health_state {
+  bool loaded = false;                  // the request has finished, well or badly
+  std::optional<health_report> report;  // set when it went well
+  std::optional<api_failure> failure;   // set when it did not
+};
+
+struct search_state {
+  search_status status = search_status::idle;
+  int generation = 0;             // bumped per search; answers to older searches are dropped
+  int answered = 0;               // searches whose answer (or error) was taken, so a test can wait for the next
+  std::string query;              // the text that was sent
+  std::vector<search_hit> hits;   // ranked, best first
+  search_timing took_ms;
+  std::optional<embedder_info> embedder;  // who embedded the last query, as the answer says
+  std::optional<api_failure> failure;
+};
+
+// A rectangle in CSS pixels, relative to the canvas's top-left corner.
+struct css_rect {
+  float x = 0, y = 0, w = 0, h = 0;
+};
+
+struct app_state {
+  // The query box's buffer: ImGui edits it in place. Its size is the proxy's limit, so the box cannot exceed it.
+  char query[limits::max_query_text_bytes + 1] = {};
+  health_state health;
+  search_state search;
+
+  int frame = 0;               // frames drawn so far
+  bool fonts_loaded = false;   // DejaVu Sans and the CJK fallback are both in the atlas
+  css_rect query_box;          // where the query box was drawn last frame
+  bool query_focused = false;  // the query box has the keyboard
+};
+
+// The embedder to describe in the banner and the test hook: the last search's if any, else /healthz's.
+const embedder_info* app_current_embedder(const app_state& state);
+bool app_is_ready(const app_state& state);  // first frame drawn and /healthz answered (or failed)
+
+}  // namespace polylens::web

@@ -1,0 +1,111 @@
+// Polylens in the browser: set up GLFW, ImGui and the page, then hand one frame function to the browser's loop.
+#include <GLES3/gl3.h>
+#include <GLFW/glfw3.h>
+#include <emscripten.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include "app_actions.h"
+#include "app_state.h"
+#include "app_ui.h"
+#include "font_loader.h"
+#include "test_hook.h"
+#include "text_input_bridge.h"
+#include "thumbnail_cache.h"
+#include "ui_theme.h"
+#include "web_window.h"
+
+namespace {
+
+using namespace polylens::web;
+
+// Everything the page owns, for as long as the page lives (callbacks hold references into it).
+struct app {
+  GLFWwindow* window = nullptr;
+  app_state state;
+  thumbnail_cache thumbnails;
+  font_loader fonts;
+  float device_pixel_ratio = 0;  // as the style was last built for
+};
+app the_app;
+
+EM_JS(void, page_show_fatal, (const char* message), {
+  var overlay = document.getElementById('overlay');
+  overlay.textContent = UTF8ToString(message);
+  overlay.classList.add('fatal');
+});
+EM_JS(void, page_hide_overlay, (), { document.getElementById('overlay').hidden = true; });
+
+void frame() {
+  app& a = the_app;
+  glfwPollEvents();
+
+  // Between frames: size the canvas, restyle for a new pixel ratio, take in fonts and thumbnails that arrived.
+  const canvas_metrics canvas = web_window_fit_canvas();
+  if (canvas.device_pixel_ratio != a.device_pixel_ratio) {
+    a.device_pixel_ratio = canvas.device_pixel_ratio;
+    ui_theme_apply(a.device_pixel_ratio);
+  }
+  font_loader_add_arrived(a.fonts, ui_size::body);
+  a.state.fonts_loaded = font_loader_done(a.fonts);
+  thumbnail_cache_upload_decoded(a.thumbnails);
+
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGuiIO& io = ImGui::GetIO();
+  io.DisplaySize = ImVec2(static_cast<float>(canvas.width), static_cast<float>(canvas.height));
+  io.DisplayFramebufferScale = ImVec2(1, 1);  // ImGui works in device pixels here (web_window.h)
+  ImGui::NewFrame();
+
+  const ui_intent intent = app_ui_draw(a.state, a.thumbnails, a.device_pixel_ratio);
+  ImGui::Render();
+  text_input_bridge_update(a.state.query_box, a.device_pixel_ratio);
+  web_window_set_cursor(ImGui::GetMouseCursor());
+
+  glViewport(0, 0, canvas.width, canvas.height);
+  const ImVec4 clear = ImGui::ColorConvertU32ToFloat4(ui_color::background);
+  glClearColor(clear.x, clear.y, clear.z, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+  if (intent.search) app_search(a.state, a.thumbnails);
+  if (a.state.frame++ == 0) page_hide_overlay();
+}
+
+}  // namespace
+
+int main() {
+  app& a = the_app;
+  if (!glfwInit()) {
+    page_show_fatal("Polylens could not start its window system.");
+    return 1;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+  const canvas_metrics canvas = web_window_measure();
+  a.window = glfwCreateWindow(canvas.width, canvas.height, "Polylens", nullptr, nullptr);
+  if (!a.window) {
+    page_show_fatal("Polylens needs WebGL 2, which this browser did not provide.");
+    return 1;
+  }
+  glfwMakeContextCurrent(a.window);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // nothing to remember between visits, and no filesystem to keep it in
+  io.LogFilename = nullptr;
+  ImGui_ImplGlfw_InitForOpenGL(a.window, false);  // callbacks: web_window_install(), without the char callback
+  web_window_install(a.window);
+  ImGui_ImplOpenGL3_Init("#version 300 es");
+
+  text_input_bridge_install();
+  test_hook_install(a.state, a.thumbnails);
+  font_loader_start(a.fonts);
+  app_check_health(a.state);
+
+  emscripten_set_main_loop(frame, 0, true);  // never returns: the browser calls frame() on each animation frame
+  return 0;
+}

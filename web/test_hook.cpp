@@ -1,0 +1,70 @@
+#include "test_hook.h"
+
+#include <emscripten.h>
+
+#include <nlohmann/json.hpp>
+
+namespace polylens::web {
+
+namespace {
+
+const app_state* hooked_state = nullptr;
+const thumbnail_cache* hooked_thumbnails = nullptr;
+
+nlohmann::json failure_json(const std::optional<api_failure>& failure) {
+  if (!failure) return nullptr;
+  return {{"type", failure->type}, {"message", failure->message}};
+}
+
+}  // namespace
+
+extern "C" void polylens_js_test_hook_install();  // test_hook.js
+
+void test_hook_install(const app_state& state, const thumbnail_cache& thumbnails) {
+  hooked_state = &state;
+  hooked_thumbnails = &thumbnails;
+  polylens_js_test_hook_install();
+}
+
+std::string test_hook_state_json(const app_state& state, const thumbnail_cache& thumbnails) {
+  using nlohmann::json;
+  json hits = json::array();
+  int rank = 0, thumbnails_loaded = 0;
+  for (const search_hit& hit : state.search.hits) {
+    hits.push_back({{"rank", ++rank}, {"id", hit.id}, {"score", hit.score}, {"title", hit.title},
+                    {"credit", hit.credit.empty() ? json(nullptr) : json(hit.credit)}});
+    const thumbnail* thumb = thumbnail_cache_find(thumbnails, hit.id);
+    if (thumb && thumb->status == thumbnail_status::ready) ++thumbnails_loaded;
+  }
+  json embedder = nullptr;
+  if (const embedder_info* e = app_current_embedder(state)) embedder = {{"label", e->label}, {"stand_in", e->stand_in}};
+  json health = nullptr;
+  if (state.health.report) health = {{"doc_count", state.health.report->doc_count}, {"backend", state.health.report->backend}};
+  const css_rect& box = state.query_box;
+  json snapshot = {
+      {"ready", app_is_ready(state)},
+      {"frame", state.frame},
+      {"query", std::string(state.query)},
+      {"status", search_status_name(state.search.status)},
+      {"error", failure_json(state.search.failure)},
+      {"hits", std::move(hits)},
+      {"thumbnails_loaded", thumbnails_loaded},
+      {"embedder", std::move(embedder)},
+      {"health", std::move(health)},
+      {"health_error", failure_json(state.health.failure)},
+      {"fonts_loaded", state.fonts_loaded},
+      {"query_box", {{"x", box.x}, {"y", box.y}, {"w", box.w}, {"h", box.h}}},
+      {"query_focused", state.query_focused},
+      {"searches_answered", state.search.answered},
+  };
+  return snapshot.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace polylens::web
+
+extern "C" EMSCRIPTEN_KEEPALIVE const char* polylens_state_json() {
+  using namespace polylens::web;
+  static std::string json;
+  json = hooked_state ? test_hook_state_json(*hooked_state, *hooked_thumbnails) : std::string("{\"ready\":false}");
+  return json.c_str();
+}

@@ -1,0 +1,24 @@
+// window.polylens.state(): a read-only snapshot of app_state for end-to-end tests (and curious humans in the
+// console). It reads; it never drives the UI.
+//
+//   {"ready": bool, "frame": n, "query": "...", "status": "idle"|"searching"|"done"|"error",
+//    "error": null | {"type", "message"},
+//    "hits": [{"rank", "id", "score", "title", "credit"}], "thumbnails_loaded": n,
+//    "embedder": null | {"label", "stand_in"},
+//    "health": null | {"doc_count", "backend"}, "health_error": null | {"type", "message"},
+//    "fonts_loaded": bool, "query_box": {"x", "y", "w", "h"}}      (query_box in CSS pixels)
+#pragma once
+#include <string>
+
+#include "app_state.h"
+#include "thumbnail_cache.h"
+
+namespace polylens::web {
+
+void test_hook_install(const app_state& state, const thumbnail_cache& thumbnails);
+std::string test_hook_state_json(const app_state& state, const thumbnail_cache& thumbnails);
+
+}  // namespace polylens::web
+
+// Called by test_hook.js: the JSON above, valid until the next call.
+extern "C" const char* polylens_state_json();

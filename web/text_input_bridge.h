@@ -1,0 +1,26 @@
+// Text entry through a hidden DOM <input>, because a <canvas> receives no text from input methods (IME, dictation,
+// virtual keyboards) nor from synthetic `input` events such as Playwright's keyboard.insertText.
+//
+// The <input id="text-input"> in index.html is transparent (opacity 0, never display:none, which would make it
+// unfocusable) and ignores the mouse; it sits over the ImGui query box so the IME candidate window appears there.
+// While ImGui wants text (io.WantTextInput) the input has the focus. Its committed text (an `input` event outside
+// a composition, or `compositionend`) goes to polylens_text_input() -> io.AddInputCharactersUTF8(), and the input
+// is emptied again. Keys keep reaching ImGui through Emscripten's GLFW (keydown/keyup, captured on window), so
+// Backspace, Enter, arrows and shortcuts work as before; GLFW's char callback is left out (web_window.cpp), or
+// every ASCII character would arrive twice.
+#pragma once
+
+namespace polylens::web {
+
+struct css_rect;
+
+// Also registers ImGui's Platform_SetImeDataFn, which reports during EndFrame whether a text field is active in
+// this very frame (io.WantTextInput only follows one frame later, which would blur the input just focused).
+void text_input_bridge_install();
+// Once per frame, after ImGui::Render(): where the query box is (CSS pixels, relative to the canvas).
+void text_input_bridge_update(const css_rect& box, float device_pixel_ratio);
+
+}  // namespace polylens::web
+
+// Called by text_input_bridge.js with committed UTF-8 text.
+extern "C" void polylens_text_input(const char* utf8);

@@ -1,0 +1,103 @@
+#include "ui_draw.h"
+
+#include <imgui_internal.h>  // RenderTextEllipsis, ImTextCharFromUtf8
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace polylens::web {
+
+ImU32 with_alpha(ImU32 color, float alpha) {
+  unsigned a = (color >> IM_COL32_A_SHIFT) & 0xFF;
+  a = static_cast<unsigned>(std::lround(a * std::clamp(alpha, 0.0f, 1.0f)));
+  return (color & ~IM_COL32_A_MASK) | (a << IM_COL32_A_SHIFT);
+}
+
+float font_px(float css_size) { return css_size * ImGui::GetStyle().FontScaleDpi; }
+
+ImVec2 text_size(float css_size, const char* text, float wrap_width) {
+  return ImGui::GetFont()->CalcTextSizeA(font_px(css_size), FLT_MAX, wrap_width, text);
+}
+
+void draw_text(ImDrawList* draw, float css_size, ImVec2 pos, ImU32 color, const char* text, float wrap_width) {
+  draw->AddText(ImGui::GetFont(), font_px(css_size), pos, color, text, nullptr, wrap_width);
+}
+
+const char* next_utf8_char(const char* text, const char* end) {
+  unsigned int c = 0;
+  return text + std::max(1, ImTextCharFromUtf8(&c, text, end));
+}
+
+void draw_text_ellipsis(ImDrawList* draw, float css_size, ImVec2 pos, float max_x, ImU32 color, const char* text) {
+  ImGui::PushFont(nullptr, css_size);
+  ImGui::PushStyleColor(ImGuiCol_Text, color);
+  ImGui::RenderTextEllipsis(draw, pos, ImVec2(max_x, pos.y + ImGui::GetFontSize() * 1.3f), max_x, text, nullptr,
+                            nullptr);
+  ImGui::PopStyleColor();
+  ImGui::PopFont();
+}
+
+void draw_text_lines(ImDrawList* draw, float css_size, ImVec2 pos, float width, int max_lines, ImU32 color,
+                     const char* text) {
+  ImFont* font = ImGui::GetFont();
+  const float size = font_px(css_size);
+  const float line_height = text_size(css_size, "Ag").y;
+  const char* end = text + std::strlen(text);
+  for (int line = 0; line < max_lines && text < end; ++line) {
+    while (text < end && (*text == ' ' || *text == '\n')) ++text;
+    if (line == max_lines - 1) {
+      draw_text_ellipsis(draw, css_size, pos, pos.x + width, color, text);
+      return;
+    }
+    const char* wrap = font->CalcWordWrapPosition(size, text, end, width);
+    if (wrap == text) wrap = next_utf8_char(text, end);  // never stall on a glyph wider than the line
+    draw->AddText(font, size, pos, color, text, wrap);
+    text = wrap;
+    pos.y += line_height;
+  }
+}
+
+float draw_text_centered(ImDrawList* draw, float css_size, float left, float y, float width, ImU32 color,
+                         const char* text) {
+  ImFont* font = ImGui::GetFont();
+  const float size = font_px(css_size);
+  const float line_height = text_size(css_size, "Ag").y;
+  const char* end = text + std::strlen(text);
+  float height = 0;
+  while (text < end) {
+    while (text < end && *text == ' ') ++text;
+    const char* wrap = font->CalcWordWrapPosition(size, text, end, width);
+    if (wrap == text) wrap = next_utf8_char(text, end);
+    const char* line_end = wrap;
+    while (line_end > text && line_end[-1] == ' ') --line_end;
+    const float line_width = font->CalcTextSizeA(size, FLT_MAX, 0.0f, text, line_end).x;
+    draw->AddText(font, size, ImVec2(std::round(left + (width - line_width) * 0.5f), y + height), color, text, line_end);
+    height += line_height;
+    text = wrap;
+  }
+  return height;
+}
+
+int count_lines(float css_size, const char* text, float width, int max_lines) {
+  const float line_height = text_size(css_size, "Ag").y;
+  const int lines = static_cast<int>(std::lround(text_size(css_size, text, width).y / line_height));
+  return std::clamp(lines, 1, max_lines);
+}
+
+void draw_spinner(ImDrawList* draw, ImVec2 center, float radius, ImU32 color, float thickness) {
+  const float start = static_cast<float>(ImGui::GetTime()) * 6.0f;
+  draw->PathArcTo(center, radius, start, start + IM_PI * 1.4f, 24);
+  draw->PathStroke(color, ImDrawFlags_None, thickness);
+}
+
+void draw_warning_icon(ImDrawList* draw, ImVec2 center, float size, ImU32 fill, ImU32 mark) {
+  const float h = size * 0.9f;
+  draw->AddTriangleFilled(ImVec2(center.x, center.y - h * 0.55f), ImVec2(center.x + size * 0.55f, center.y + h * 0.45f),
+                          ImVec2(center.x - size * 0.55f, center.y + h * 0.45f), fill);
+  draw->AddRectFilled(ImVec2(center.x - size * 0.06f, center.y - h * 0.22f),
+                      ImVec2(center.x + size * 0.06f, center.y + h * 0.14f), mark, size * 0.05f);
+  draw->AddCircleFilled(ImVec2(center.x, center.y + h * 0.28f), size * 0.075f, mark);
+}
+
+}  // namespace polylens::web
