@@ -133,7 +133,9 @@ result<bool> elasticsearch_backend::ensure_index() {
   auto r = upstream_.send("PUT", "/" + index_, dump(mapping_for(fields_)));
   if (r.status == 400 && r.body.find("resource_already_exists_exception") != std::string::npos) return false;
   if (r.status != 200) return failure(r, "creating the index '" + index_ + "'");
-  log_info("created the index", {{"index", index_}, {"fields", dump(mapping_for(fields_)["mappings"]["properties"].size())}});
+  json vector_fields = json::array();
+  for (const auto& f : fields_) vector_fields.push_back(f.name() + ":" + f.index_type);
+  log_info("created the index", {{"index", index_}, {"vector_fields", vector_fields}});
   return true;
 }
 

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 #include <set>
+#include <unistd.h>
 
 #include "content_hash.h"
 #include "elasticsearch_backend.h"
@@ -45,15 +46,17 @@ struct progress {
   std::size_t total = 0, done = 0, indexed = 0, skipped = 0, failed = 0;
   long long tokens = 0;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  bool interactive = isatty(STDERR_FILENO);
 
   void print() const {
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     double rate = seconds > 0 ? double(indexed) / seconds : 0;
     double eta = rate > 0 ? double(total - done) / rate : 0;
     int width = 30, filled = total ? int(width * done / total) : width;
-    std::fprintf(stderr, "\r[%s%s] %zu/%zu  %.1f img/s  ETA %.0fs  tokens %lld  skipped %zu  failed %zu ",
-                 std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(), done, total, rate, eta,
-                 tokens, skipped, failed);
+    // On a terminal the bar redraws in place; in a log file each update is its own line.
+    std::fprintf(stderr, "%s[%s%s] %zu/%zu  %.1f img/s  ETA %.0fs  tokens %lld  skipped %zu  failed %zu %s",
+                 interactive ? "\r" : "", std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(), done, total, rate, eta,
+                 tokens, skipped, failed, interactive ? "" : "\n");
     std::fflush(stderr);
   }
 };
@@ -147,7 +150,7 @@ int indexer_run(const config& settings) {
     for (const auto& b : batch) ids.push_back(b.doc.id);
     auto existing = backend.existing_ids(ids);
     if (!existing) {
-      std::fprintf(stderr, "\n");
+      if (p.interactive) std::fprintf(stderr, "\n");
       log_error(existing.error().message);
       return 1;
     }
@@ -161,7 +164,7 @@ int indexer_run(const config& settings) {
       for (const auto& t : todo) inputs.push_back({embed_input::kind::image, t.upload_jpeg});
       auto embedded = embedder.embed(inputs, false);
       if (!embedded) {
-        std::fprintf(stderr, "\n");
+        if (p.interactive) std::fprintf(stderr, "\n");
         log_error(embedded.error().message);
         return 1;
       }
@@ -174,7 +177,7 @@ int indexer_run(const config& settings) {
       }
       auto stored = backend.bulk_index(docs);
       if (!stored) {
-        std::fprintf(stderr, "\n");
+        if (p.interactive) std::fprintf(stderr, "\n");
         log_error(stored.error().message);
         return 1;
       }
@@ -189,7 +192,7 @@ int indexer_run(const config& settings) {
     p.done = end;
     p.print();
   }
-  std::fprintf(stderr, "\n");
+  if (p.interactive) std::fprintf(stderr, "\n");
   if (auto refreshed = backend.refresh(); !refreshed) log_warn(refreshed.error().message);
   for (const auto& f : failures) log_error("not indexed", {{"reason", f}});
   log_info("indexing finished", {{"indexed", p.indexed}, {"already_indexed", p.skipped}, {"failed", p.failed},
