@@ -58,6 +58,7 @@ http_server::http_server() : server_(std::make_unique<httplib::Server>()) {
   server_->set_payload_max_length(limits::max_request_body_bytes);
   server_->set_read_timeout(30, 0);
   server_->set_keep_alive_max_count(1000);
+  server_->set_tcp_nodelay(true);  // small JSON answers must not wait for the client's delayed ACK
 
   // Responses httplib makes itself (no route, body too large, bad request line) get the envelope;
   // a 405 is a path we know under another method.

@@ -55,6 +55,9 @@ std::unique_ptr<httplib::Client> upstream_client::borrow() {
   }
   auto client = std::make_unique<httplib::Client>(target_.origin);
   client->set_keep_alive(true);
+  // httplib writes headers and body separately; with Nagle's algorithm the body then waits for the
+  // peer's delayed ACK (~40 ms on Linux) on every request. Measured: 43 ms -> 1 ms per embed call.
+  client->set_tcp_nodelay(true);
   client->set_connection_timeout(std::chrono::milliseconds(std::min(timeout_ms_, 5000)));
   client->set_read_timeout(std::chrono::milliseconds(timeout_ms_));
   client->set_write_timeout(std::chrono::milliseconds(timeout_ms_));

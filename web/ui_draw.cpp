@@ -38,6 +38,25 @@ void draw_text_ellipsis(ImDrawList* draw, float css_size, ImVec2 pos, float max_
   ImGui::PopFont();
 }
 
+namespace {
+// One line of word-wrapped text: [begin, end) to draw, and where the next line starts. Leading
+// spaces are skipped and trailing ones trimmed; a glyph wider than the line still advances.
+struct wrapped_line {
+  const char* begin;
+  const char* end;
+  const char* next;
+};
+
+wrapped_line next_wrapped_line(ImFont* font, float size, const char* text, const char* end, float width) {
+  while (text < end && (*text == ' ' || *text == '\n')) ++text;
+  const char* wrap = font->CalcWordWrapPosition(size, text, end, width);
+  if (wrap == text && text < end) wrap = next_utf8_char(text, end);
+  const char* line_end = wrap;
+  while (line_end > text && line_end[-1] == ' ') --line_end;
+  return {text, line_end, wrap};
+}
+}  // namespace
+
 void draw_text_lines(ImDrawList* draw, float css_size, ImVec2 pos, float width, int max_lines, ImU32 color,
                      const char* text) {
   ImFont* font = ImGui::GetFont();
@@ -45,15 +64,13 @@ void draw_text_lines(ImDrawList* draw, float css_size, ImVec2 pos, float width, 
   const float line_height = text_size(css_size, "Ag").y;
   const char* end = text + std::strlen(text);
   for (int line = 0; line < max_lines && text < end; ++line) {
-    while (text < end && (*text == ' ' || *text == '\n')) ++text;
+    wrapped_line l = next_wrapped_line(font, size, text, end, width);
     if (line == max_lines - 1) {
-      draw_text_ellipsis(draw, css_size, pos, pos.x + width, color, text);
+      draw_text_ellipsis(draw, css_size, pos, pos.x + width, color, l.begin);
       return;
     }
-    const char* wrap = font->CalcWordWrapPosition(size, text, end, width);
-    if (wrap == text) wrap = next_utf8_char(text, end);  // never stall on a glyph wider than the line
-    draw->AddText(font, size, pos, color, text, wrap);
-    text = wrap;
+    draw->AddText(font, size, pos, color, l.begin, l.end);
+    text = l.next;
     pos.y += line_height;
   }
 }
@@ -66,15 +83,12 @@ float draw_text_centered(ImDrawList* draw, float css_size, float left, float y, 
   const char* end = text + std::strlen(text);
   float height = 0;
   while (text < end) {
-    while (text < end && *text == ' ') ++text;
-    const char* wrap = font->CalcWordWrapPosition(size, text, end, width);
-    if (wrap == text) wrap = next_utf8_char(text, end);
-    const char* line_end = wrap;
-    while (line_end > text && line_end[-1] == ' ') --line_end;
-    const float line_width = font->CalcTextSizeA(size, FLT_MAX, 0.0f, text, line_end).x;
-    draw->AddText(font, size, ImVec2(std::round(left + (width - line_width) * 0.5f), y + height), color, text, line_end);
+    wrapped_line l = next_wrapped_line(font, size, text, end, width);
+    if (l.begin == l.end && l.next >= end) break;  // only trailing spaces were left
+    const float line_width = font->CalcTextSizeA(size, FLT_MAX, 0.0f, l.begin, l.end).x;
+    draw->AddText(font, size, ImVec2(std::round(left + (width - line_width) * 0.5f), y + height), color, l.begin, l.end);
     height += line_height;
-    text = wrap;
+    text = l.next;
   }
   return height;
 }

@@ -8,6 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { requestJson } from '../lib/http.mjs';
 
 const binary = mustEnv('POLYLENS_JINA_DOUBLE');
 const assets = mustEnv('POLYLENS_ASSETS');
@@ -53,21 +54,10 @@ function stopDouble(d) {
   });
 }
 
-async function call(path, { method = 'POST', body, key = KEY, headers = {}, base = double.url } = {}) {
+function call(path, { method = 'POST', body, key = KEY, headers = {}, base = double.url } = {}) {
   const h = { ...headers };
-  if (body !== undefined && !('content-type' in h)) h['content-type'] = 'application/json';
   if (key !== null) h.authorization = `Bearer ${key}`;
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: h,
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json = null;
-  try {
-    json = JSON.parse(text);
-  } catch {}
-  return { status: res.status, headers: res.headers, text, json };
+  return requestJson(`${base}${path}`, { method, headers: h, body });
 }
 
 const embed = (body, options = {}) => call('/v1/embeddings', { ...options, body });

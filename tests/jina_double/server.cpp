@@ -106,6 +106,7 @@ void method_not_allowed(httplib::Server& svr, const std::string& path, const cha
 
 int server_run(const server_config& config, const embedding_model& model) {
   httplib::Server svr;
+  svr.set_tcp_nodelay(true);  // like the real API: no delayed-ACK stall between headers and body
   control_state control;
 
   // Every answer says it comes from a stand-in; the proxy labels results with it.

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+export { postJson } from './http.mjs';
 
 export const paths = {
   proxy: must('POLYLENS_PROXY'),
@@ -97,18 +98,4 @@ export function runIndexer({ env, folder = `${paths.assets}/images`, args = [] }
 
 export async function deleteIndex(index) {
   await fetch(`${esUrl()}/${index}`, { method: 'DELETE' });
-}
-
-export async function postJson(url, body) {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json = null;
-  try {
-    json = JSON.parse(text);
-  } catch {}
-  return { status: res.status, headers: res.headers, text, json };
 }
