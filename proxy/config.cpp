@@ -43,6 +43,16 @@ std::string parse_int(const std::string& text, int min, int max, int& out) {
   }
 }
 
+std::string parse_bytes(const std::string& text, std::size_t& out) {
+  constexpr unsigned long long max_bytes = 64ull << 30;
+  if (text.empty() || text.size() > 12 || text.find_first_not_of("0123456789") != std::string::npos)
+    return "must be a number of bytes, got '" + text + "'";
+  unsigned long long v = std::stoull(text);
+  if (v > max_bytes) return "must be at most " + std::to_string(max_bytes) + " bytes (64 GiB), got " + text;
+  out = static_cast<std::size_t>(v);
+  return "";
+}
+
 std::string parse_url(const std::string& text, std::string& out) {
   if (text.rfind("http://", 0) != 0 && text.rfind("https://", 0) != 0)
     return "must start with http:// or https://, got '" + text + "'";
@@ -76,6 +86,22 @@ std::string parse_fields(const std::string& text, std::vector<vector_field>& out
   if (fields.empty()) return "needs at least one field, e.g. 1024:hnsw,256:int8_hnsw";
   std::sort(fields.begin(), fields.end(), [](auto& a, auto& b) { return a.dims > b.dims; });
   out = fields;
+  return "";
+}
+
+std::string parse_origins(const std::string& text, std::vector<std::string>& out) {
+  std::vector<std::string> origins;
+  std::stringstream items(text);
+  std::string item;
+  while (std::getline(items, item, ',')) {
+    if (item.empty()) continue;
+    if (item.rfind("http://", 0) != 0 && item.rfind("https://", 0) != 0)
+      return "has '" + item + "': an origin is scheme://host[:port], e.g. https://kiosk.example.org";
+    if (item.find('/', item.find("://") + 3) != std::string::npos)
+      return "has '" + item + "': an origin has no path (drop the trailing /...)";
+    origins.push_back(item);
+  }
+  out = origins;
   return "";
 }
 
@@ -145,6 +171,55 @@ const std::vector<option_spec>& option_table() {
       {"embed-batch-size", "POLYLENS_EMBED_BATCH_SIZE", "embed_batch_size", "N", "images per embed call when indexing",
        [](const config& c) { return std::to_string(c.embed_batch_size); },
        [](config& c, const std::string& v) { return parse_int(v, 1, 64, c.embed_batch_size); }},
+      {"max-batch-size", "POLYLENS_MAX_BATCH_SIZE", "max_batch_size", "N",
+       "inputs per /api/v1/embed call and images per /api/v1/images call",
+       [](const config& c) { return std::to_string(c.max_batch_size); },
+       [](config& c, const std::string& v) { return parse_int(v, 1, 256, c.max_batch_size); }},
+      {"jina-concurrency", "JINA_CONCURRENCY", "jina_concurrency", "N", "Jina calls in flight at once; more wait",
+       [](const config& c) { return std::to_string(c.jina_concurrency); },
+       [](config& c, const std::string& v) { return parse_int(v, 1, 256, c.jina_concurrency); }},
+      {"jina-connect-timeout-ms", "JINA_CONNECT_TIMEOUT_MS", "jina_connect_timeout_ms", "MS",
+       "connect timeout towards the Jina API",
+       [](const config& c) { return std::to_string(c.jina_connect_timeout_ms); },
+       [](config& c, const std::string& v) { return parse_int(v, 50, 60000, c.jina_connect_timeout_ms); }},
+      {"es-connect-timeout-ms", "ES_CONNECT_TIMEOUT_MS", "es_connect_timeout_ms", "MS",
+       "connect timeout towards Elasticsearch",
+       [](const config& c) { return std::to_string(c.es_connect_timeout_ms); },
+       [](config& c, const std::string& v) { return parse_int(v, 50, 60000, c.es_connect_timeout_ms); }},
+      {"cache-bytes", "POLYLENS_CACHE_BYTES", "cache_bytes", "BYTES", "embedding cache budget (0 turns it off)",
+       [](const config& c) { return std::to_string(c.cache_bytes); },
+       [](config& c, const std::string& v) { return parse_bytes(v, c.cache_bytes); }},
+      {"cache-file", "POLYLENS_CACHE_FILE", "cache_file", "FILE",
+       "keep the embedding cache in this file across restarts (empty: memory only)", STRING_OPTION(cache_file)},
+      {"", "POLYLENS_ADMIN_TOKEN", "admin_token", "TOKEN",
+       "token for the admin routes (POST/DELETE /api/v1/images), sent as 'Authorization: Bearer TOKEN' (secret)",
+       SECRET_OPTION(admin_token)},
+      {"cors-origins", "POLYLENS_CORS_ORIGINS", "cors_origins", "ORIGIN,...",
+       "origins allowed to call the API from another site, e.g. https://kiosk.example.org (empty: same origin only)",
+       [](const config& c) {
+         std::string text;
+         for (const auto& o : c.cors_origins) text += (text.empty() ? "" : ",") + o;
+         return text;
+       },
+       [](config& c, const std::string& v) { return parse_origins(v, c.cors_origins); }},
+      {"frame-ancestors", "POLYLENS_FRAME_ANCESTORS", "frame_ancestors", "SOURCES",
+       "CSP frame-ancestors: who may show the UI in a frame (a kiosk shell, say)", STRING_OPTION(frame_ancestors)},
+      {"rate-limit-per-minute", "POLYLENS_RATE_LIMIT_PER_MINUTE", "rate_limit_per_minute", "N",
+       "API requests per minute per client address (0 turns the limit off)",
+       [](const config& c) { return std::to_string(c.rate_limit_per_minute); },
+       [](config& c, const std::string& v) { return parse_int(v, 0, 1000000, c.rate_limit_per_minute); }},
+      {"rate-limit-burst", "POLYLENS_RATE_LIMIT_BURST", "rate_limit_burst", "N", "requests a client may make at once",
+       [](const config& c) { return std::to_string(c.rate_limit_burst); },
+       [](config& c, const std::string& v) { return parse_int(v, 1, 1000000, c.rate_limit_burst); }},
+      {"shutdown-grace-ms", "POLYLENS_SHUTDOWN_GRACE_MS", "shutdown_grace_ms", "MS",
+       "on SIGTERM, how long requests in flight may take to finish",
+       [](const config& c) { return std::to_string(c.shutdown_grace_ms); },
+       [](config& c, const std::string& v) { return parse_int(v, 0, 600000, c.shutdown_grace_ms); }},
+      {"https-listen", "POLYLENS_HTTPS_LISTEN", "https_listen", "HOST:PORT",
+       "also serve HTTPS here (needs --tls-cert and --tls-key)", STRING_OPTION(https_listen)},
+      {"tls-cert", "POLYLENS_TLS_CERT", "tls_cert", "FILE", "PEM certificate chain for --https-listen",
+       STRING_OPTION(tls_cert_file)},
+      {"tls-key", "POLYLENS_TLS_KEY", "tls_key", "FILE", "PEM private key for --https-listen", STRING_OPTION(tls_key_file)},
       {"metadata", "", "", "FILE",
        "index: sidecar TSV (file, tags, caption, licence, ...); default images.tsv in or beside the folder",
        STRING_OPTION(metadata_file)},
@@ -178,9 +253,13 @@ const vector_field* config::field_for_dims(int dims) const {
 
 int config::largest_dims() const { return fields.empty() ? 0 : fields.front().dims; }
 
+bool config::cors_allows(const std::string& origin) const {
+  return std::find(cors_origins.begin(), cors_origins.end(), origin) != cors_origins.end();
+}
+
 std::vector<std::string> config::secrets() const {
   std::vector<std::string> out;
-  for (const auto* s : {&jina_api_key, &es_api_key, &es_password})
+  for (const auto* s : {&jina_api_key, &es_api_key, &es_password, &admin_token})
     if (!s->empty()) out.push_back(*s);
   return out;
 }
@@ -303,6 +382,12 @@ result<config_outcome> config_load(int argc, const char* const* argv, env_lookup
         "or jina_api_key in the config file");
   if (!c.es_api_key.empty() && !c.es_username.empty())
     return config_error("set either ES_API_KEY or ES_USERNAME/ES_PASSWORD, not both");
+  if (!c.https_listen.empty() && (c.tls_cert_file.empty() || c.tls_key_file.empty()))
+    return config_error("--https-listen needs --tls-cert and --tls-key (PEM files)");
+  if (c.https_listen.empty() && (!c.tls_cert_file.empty() || !c.tls_key_file.empty()))
+    return config_error("--tls-cert and --tls-key are only used with --https-listen HOST:PORT");
+  if (!c.admin_token.empty() && c.admin_token.size() < 16)
+    return config_error("POLYLENS_ADMIN_TOKEN is shorter than 16 characters: use a long random token");
   if (c.command == "index" && c.positionals.size() != 1)
     return config_error("polylens index needs exactly one folder: polylens index <folder>");
   if (c.command == "serve" && !c.positionals.empty())

@@ -3,6 +3,7 @@
 // are both generated from that table. Parsed once at start (flag over env over file over default),
 // then read-only.
 #pragma once
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,27 @@ struct config {
   std::vector<vector_field> fields = {{1024, "hnsw"}, {256, "int8_hnsw"}};
 
   int embed_batch_size = 8;  // images per embed call when indexing
+  int max_batch_size = 16;   // inputs per /api/v1/embed and images per /api/v1/images request
+  int jina_concurrency = 2;  // calls in flight towards Jina at once (the free tier allows 2)
+  int jina_connect_timeout_ms = 5000;
+  int es_connect_timeout_ms = 3000;
+
+  // Embedding cache: LRU by bytes, keyed by a hash of model + task + input; optionally persisted.
+  std::size_t cache_bytes = 64u << 20;
+  std::string cache_file;  // empty: memory only
+
+  // Gateway policy.
+  std::string admin_token;                // secret; empty: the admin routes answer 401 to everyone
+  std::vector<std::string> cors_origins;  // exact origins allowed to call the API from another site
+  std::string frame_ancestors = "'none'";  // CSP frame-ancestors: who may embed the UI (kiosk frames)
+  int rate_limit_per_minute = 120;        // per client address, token bucket refill
+  int rate_limit_burst = 30;              // bucket size
+  int shutdown_grace_ms = 10000;          // SIGTERM: how long in-flight requests may take to finish
+
+  // Optional HTTPS listener beside the plain one.
+  std::string https_listen;  // HOST:PORT, empty: none
+  std::string tls_cert_file;
+  std::string tls_key_file;
 
   // Not options: what the command line asked for.
   std::string command;                  // serve | index
@@ -46,6 +68,7 @@ struct config {
   const vector_field* field_for_dims(int dims) const;
   int largest_dims() const;
   std::vector<std::string> secrets() const;  // values that must never appear in output
+  bool cors_allows(const std::string& origin) const;
 };
 
 struct config_outcome {

@@ -1,0 +1,39 @@
+// Counters for /api/v1/stats and /metrics (Prometheus text format). Thread-safe; cheap enough to
+// call on every request.
+#pragma once
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <tuple>
+
+namespace polylens {
+
+class metrics_registry {
+ public:
+  // route: the route's pattern as registered (e.g. "/api/v1/search"), or "static" / "unrouted".
+  void count_request(const std::string& method, const std::string& route, int status, double duration_ms);
+  void count_cache(bool hit, long long n = 1);
+  void add_tokens(long long tokens);
+  // upstream: "jina" or "elasticsearch"; status 0 for a transport failure.
+  void count_upstream(const std::string& upstream, int status);
+
+  long long cache_hits() const;
+  long long cache_misses() const;
+  long long tokens() const;
+
+  std::string prometheus_text() const;
+  nlohmann::json snapshot() const;  // requests, cache, tokens, upstream calls
+
+ private:
+  struct request_totals {
+    long long count = 0;
+    double duration_ms_sum = 0;
+  };
+  mutable std::mutex mutex_;
+  std::map<std::tuple<std::string, std::string, int>, request_totals> requests_;  // method, route, status
+  std::map<std::pair<std::string, int>, long long> upstream_;
+  long long cache_hits_ = 0, cache_misses_ = 0, tokens_ = 0;
+};
+
+}  // namespace polylens
