@@ -37,9 +37,17 @@ struct http_response {
 
 using http_handler = std::function<http_response(const http_request&)>;
 
+// Who may call a route, and whether calls count against the client's rate limit.
+enum class route_access {
+  open,     // anyone, unmetered (health, thumbnails)
+  metered,  // anyone, rate-limited per client (routes that spend embedder tokens or kNN work)
+  admin,    // the admin token only, rate-limited (writes)
+};
+
 struct route {
   const char* method;   // GET, POST, DELETE
   const char* pattern;  // an ECMAScript regex over the whole path; groups become path_params
+  route_access access;
   http_handler handler;
 };
 

@@ -12,7 +12,7 @@
 #include "elasticsearch_backend.h"
 #include "image_metadata.h"
 #include "image_preprocess.h"
-#include "jina_client.h"
+#include "embedding_service.h"
 #include "api_limits.h"
 #include "log.h"
 #include "matryoshka.h"
@@ -116,7 +116,8 @@ int indexer_run(const config& settings) {
     log_warn("no metadata file (images.tsv in or beside the folder, or --metadata): titles come from file names");
   }
 
-  jina_client embedder(settings);
+  metrics_registry metrics;
+  embedding_service embedder(settings, metrics);
   elasticsearch_backend backend(settings);
   if (auto created = backend.ensure_index(); !created) {
     log_error(created.error().message);
@@ -172,7 +173,7 @@ int indexer_run(const config& settings) {
       std::vector<image_document> docs;
       for (std::size_t i = 0; i < todo.size(); ++i) {
         for (const auto& f : settings.fields)
-          todo[i].doc.vectors[f.dims] = matryoshka_truncate(embedded->vectors[i], f.dims);
+          todo[i].doc.vectors[f.dims] = matryoshka_truncate(embedded->items[i].vector, f.dims);
         docs.push_back(std::move(todo[i].doc));
       }
       auto stored = backend.bulk_index(docs);

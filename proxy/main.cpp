@@ -8,7 +8,8 @@
 #include "elasticsearch_backend.h"
 #include "http_server.h"
 #include "indexer.h"
-#include "jina_client.h"
+#include "embedding_service.h"
+#include "metrics.h"
 #include "log.h"
 #include "services.h"
 
@@ -22,7 +23,7 @@ void on_signal(int) {
 
 // A stand-in announces itself on its first answer; asking once at start lets /healthz and the UI
 // say so before anyone searches. The real API is not probed: that would spend tokens.
-void probe_embedder(polylens::jina_client& embedder) {
+void probe_embedder(polylens::embedding_service& embedder) {
   if (embedder.url().find("://api.jina.ai/") != std::string::npos) return;
   auto probe = embedder.embed({{polylens::embed_input::kind::text, "polylens start-up probe"}}, true);
   if (!probe) polylens::log_warn("the embedder did not answer the start-up probe", {{"error", probe.error().message}});
@@ -30,9 +31,10 @@ void probe_embedder(polylens::jina_client& embedder) {
 
 int serve(const polylens::config& settings) {
   using namespace polylens;
-  jina_client embedder(settings);
+  metrics_registry metrics;
+  embedding_service embedder(settings, metrics);
   elasticsearch_backend backend(settings);
-  services s{settings, embedder, backend};
+  services s{settings, embedder, backend, metrics};
 
   if (auto version = backend.version(); !version) {
     log_warn("Elasticsearch is not reachable yet; searches answer 503 until it is", {{"error", version.error().message}});
@@ -45,9 +47,9 @@ int serve(const polylens::config& settings) {
   http_server server;
   // clang-format off
   server.add_routes({
-      {"POST", "/api/v1/search",                   [&](const http_request& r) { return handle_search(s, r); }},
-      {"GET",  R"(/api/v1/images/([^/]+)/thumbnail)", [&](const http_request& r) { return handle_thumbnail(s, r); }},
-      {"GET",  "/healthz",                         [&](const http_request& r) { return handle_health(s, r); }},
+      {"POST", "/api/v1/search",                      route_access::metered, [&](const http_request& r) { return handle_search(s, r); }},
+      {"GET",  R"(/api/v1/images/([^/]+)/thumbnail)", route_access::open,    [&](const http_request& r) { return handle_thumbnail(s, r); }},
+      {"GET",  "/healthz",                            route_access::open,    [&](const http_request& r) { return handle_health(s, r); }},
   });
   // clang-format on
   if (!settings.web_root.empty()) {

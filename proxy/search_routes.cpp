@@ -54,7 +54,7 @@ http_response handle_search(services& s, const http_request& req) {
   if (!embedded) return http_response::error(embedded.error());
 
   auto knn_started = std::chrono::steady_clock::now();
-  auto hits = s.backend.knn(*field, matryoshka_truncate(embedded->vectors.front(), dims), k);
+  auto hits = s.backend.knn(*field, matryoshka_truncate(embedded->items.front().vector, dims), k);
   double knn_ms = ms_since(knn_started);
   if (!hits) return http_response::error(hits.error());
 

@@ -1,16 +1,19 @@
-// What route handlers work with: the read-only config and the two upstream clients.
+// What route handlers work with: the read-only config, the embedder (behind its cache), the
+// vector store and the counters.
 #pragma once
 #include "config.h"
 #include "elasticsearch_backend.h"
 #include "http_server.h"
-#include "jina_client.h"
+#include "embedding_service.h"
+#include "metrics.h"
 
 namespace polylens {
 
 struct services {
   const config& settings;
-  jina_client& embedder;
+  embedding_service& embedder;
   elasticsearch_backend& backend;
+  metrics_registry& metrics;
 };
 
 http_response handle_search(services& s, const http_request& req);     // POST /api/v1/search

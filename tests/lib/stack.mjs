@@ -76,6 +76,7 @@ export function proxyEnv({ double, index, es = esUrl(), key = TEST_KEY }) {
     ES_URL: es,
     POLYLENS_INDEX: index,
     JINA_MAX_RETRIES: '0',
+    POLYLENS_RATE_LIMIT_PER_MINUTE: '0', // suites that test the limit turn it on themselves
   };
 }
 
