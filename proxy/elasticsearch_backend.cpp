@@ -160,7 +160,8 @@ result<std::set<std::string>> elasticsearch_backend::existing_ids(const std::vec
   return found;
 }
 
-result<std::vector<bulk_item_outcome>> elasticsearch_backend::bulk_index(const std::vector<image_document>& docs) {
+result<std::vector<bulk_item_outcome>> elasticsearch_backend::bulk_index(const std::vector<image_document>& docs,
+                                                                         bool wait) {
   std::string ndjson;
   const std::string ingested_at = now_iso8601();
   for (const auto& d : docs) {
@@ -173,7 +174,8 @@ result<std::vector<bulk_item_outcome>> elasticsearch_backend::bulk_index(const s
     for (const auto& [dims, vec] : d.vectors) source["vec_" + std::to_string(dims)] = vec;
     ndjson += dump(source) + "\n";
   }
-  auto r = upstream_.send("POST", "/" + index_ + "/_bulk", ndjson, "application/x-ndjson");
+  auto r = upstream_.send("POST", "/" + index_ + "/_bulk" + (wait ? "?refresh=wait_for" : ""), ndjson,
+                          "application/x-ndjson");
   if (r.status != 200) return failure(r, "bulk indexing " + std::to_string(docs.size()) + " documents");
   auto j = json::parse(r.body, nullptr, false);
   if (!j.is_object() || !j.contains("items")) return api_error{error_type::backend_error, "Elasticsearch sent a _bulk reply without items"};
@@ -193,13 +195,19 @@ result<bool> elasticsearch_backend::refresh() {
   return true;
 }
 
-result<std::vector<search_hit>> elasticsearch_backend::knn(const vector_field& field, const std::vector<float>& query,
-                                                           int k) {
-  // num_candidates: enough for HNSW to find the true top k on collections of this size; ES caps it at 10000.
-  int num_candidates = std::min(10000, std::max(100, k * 10));
-  json body = {{"knn", {{"field", field.name()}, {"query_vector", query}, {"k", k}, {"num_candidates", num_candidates}}},
-               {"_source", {"title", "tags", "credit"}},
-               {"size", k}};
+result<std::vector<search_hit>> elasticsearch_backend::knn(const vector_field& field, const knn_query& query) {
+  json knn = {{"field", field.name()},
+              {"query_vector", query.vector},
+              {"k", query.k},
+              {"num_candidates", query.num_candidates ? query.num_candidates : default_num_candidates(query.k)}};
+  // Filters go inside the knn section: Elasticsearch applies them during the graph search, so k
+  // matching images are still found (a post-filter could leave fewer).
+  json filters = json::array();
+  if (!query.tags.empty()) filters.push_back({{"terms", {{"tags", query.tags}}}});
+  if (!query.exclude_id.empty())
+    filters.push_back({{"bool", {{"must_not", {{"ids", {{"values", {query.exclude_id}}}}}}}}});
+  if (!filters.empty()) knn["filter"] = filters;
+  json body = {{"knn", std::move(knn)}, {"_source", {"title", "tags", "credit"}}, {"size", query.k}};
   auto r = upstream_.send("POST", "/" + index_ + "/_search", dump(body));
   if (r.status != 200) return failure(r, "searching " + field.name());
   auto j = json::parse(r.body, nullptr, false);
@@ -216,6 +224,44 @@ result<std::vector<search_hit>> elasticsearch_backend::knn(const vector_field& f
     hits.push_back(std::move(hit));
   }
   return hits;
+}
+
+result<std::vector<float>> elasticsearch_backend::vector_of(const std::string& id, const vector_field& field) {
+  // From 9.2 vectors are left out of _source unless asked for.
+  json body = {{"query", {{"ids", {{"values", {id}}}}}},
+               {"_source", {{"includes", {field.name()}}, {"exclude_vectors", false}}},
+               {"size", 1}};
+  auto r = upstream_.send("POST", "/" + index_ + "/_search", dump(body));
+  if (r.status != 200) return failure(r, "reading the vector of an image");
+  auto j = json::parse(r.body, nullptr, false);
+  if (!j.is_object() || !j.contains("hits") || j["hits"]["hits"].empty())
+    return api_error{error_type::not_found, "no image with id '" + id + "'"};
+  const json& src = j["hits"]["hits"][0].value("_source", json::object());
+  if (!src.contains(field.name()) || !src[field.name()].is_array())
+    return api_error{error_type::backend_error, "the image '" + id + "' has no " + field.name() + " vector"};
+  return src[field.name()].get<std::vector<float>>();
+}
+
+result<bool> elasticsearch_backend::remove(const std::string& id) {
+  auto r = upstream_.send("DELETE", "/" + index_ + "/_doc/" + id + "?refresh=wait_for");
+  if (r.status == 404 && r.body.find("index_not_found") == std::string::npos) return false;
+  if (r.status != 200) return failure(r, "deleting an image");
+  return true;
+}
+
+result<std::map<std::string, long long>> elasticsearch_backend::vector_field_bytes() {
+  auto r = upstream_.send("POST", "/" + index_ + "/_disk_usage?run_expensive_tasks=true");
+  if (r.status != 200) return failure(r, "measuring disk usage");
+  auto j = json::parse(r.body, nullptr, false);
+  std::map<std::string, long long> out;
+  if (!j.is_object() || !j.contains(index_)) return out;
+  const json& fields = j[index_].value("fields", json::object());
+  for (const auto& f : fields_) {
+    long long bytes = 0;
+    if (fields.contains(f.name())) bytes = fields[f.name()].value("knn_vectors_in_bytes", 0LL);
+    out[f.name()] = bytes;
+  }
+  return out;
 }
 
 result<std::string> elasticsearch_backend::thumbnail(const std::string& id) {

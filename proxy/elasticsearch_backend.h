@@ -27,6 +27,14 @@ struct image_document {
   std::map<int, std::vector<float>> vectors;  // by dims, one per configured field
 };
 
+struct knn_query {
+  std::vector<float> vector;  // as long as the field's dims
+  int k = 10;
+  int num_candidates = 0;          // 0: default_num_candidates(k)
+  std::vector<std::string> tags;   // pre-filter: at least one of these tags
+  std::string exclude_id;          // leave this image out ("more like this" should not find itself)
+};
+
 struct bulk_item_outcome {
   std::string id;
   int status = 0;
@@ -42,10 +50,16 @@ class elasticsearch_backend {
   result<bool> ensure_index();
   result<long long> count();
   result<std::set<std::string>> existing_ids(const std::vector<std::string>& ids);
-  result<std::vector<bulk_item_outcome>> bulk_index(const std::vector<image_document>& docs);
+  // wait: return once the documents are searchable (refresh=wait_for), for writes a caller reads back.
+  result<std::vector<bulk_item_outcome>> bulk_index(const std::vector<image_document>& docs, bool wait = false);
   result<bool> refresh();
-  result<std::vector<search_hit>> knn(const vector_field& field, const std::vector<float>& query, int k);
+  result<std::vector<search_hit>> knn(const vector_field& field, const knn_query& query);
   result<std::string> thumbnail(const std::string& id);
+  // The stored vector of one image in one field; not_found when there is no such image.
+  result<std::vector<float>> vector_of(const std::string& id, const vector_field& field);
+  result<bool> remove(const std::string& id);  // false: there was no such image
+  // Bytes each vector field takes on disk (the _disk_usage API: raw vectors, graph, quantised copies).
+  result<std::map<std::string, long long>> vector_field_bytes();
 
   const std::string& index_name() const { return index_; }
   std::string url_for_display() const { return upstream_.target().origin; }

@@ -1,5 +1,7 @@
 // GET /healthz: what the proxy talks to and whether it answers. Always 200 with the details, so a
 // UI can show what is wrong; "status" says ok or degraded.
+#include <nlohmann/json.hpp>
+
 #include "services.h"
 
 namespace polylens {
@@ -18,6 +20,18 @@ http_response handle_health(services& s, const http_request&) {
   }
   report.ok = report.backend_reachable && report.doc_count >= 0;
   return http_response::json(health_report_to_json(report));
+}
+
+}  // namespace polylens
+
+namespace polylens {
+
+// GET /readyz: 200 once the proxy can answer searches (Elasticsearch reachable, the index there),
+// 503 with the reason otherwise. The embedder is not probed: that would spend tokens.
+http_response handle_ready(services& s, const http_request&) {
+  auto count = s.backend.count();
+  if (!count) return http_response::error(count.error());
+  return http_response::json(nlohmann::json({{"ready", true}, {"documents", *count}}).dump());
 }
 
 }  // namespace polylens

@@ -8,14 +8,11 @@
 #include <set>
 #include <unistd.h>
 
-#include "content_hash.h"
 #include "elasticsearch_backend.h"
+#include "image_ingest.h"
 #include "image_metadata.h"
-#include "image_preprocess.h"
 #include "embedding_service.h"
-#include "api_limits.h"
 #include "log.h"
-#include "matryoshka.h"
 
 namespace polylens {
 
@@ -61,38 +58,13 @@ struct progress {
   }
 };
 
-struct pending_image {
-  image_document doc;
-  std::string upload_jpeg;
-};
-
-// Reads, hashes and prepares one file; an error names the file and the decoder's reason.
-result<pending_image> prepare_file(const fs::path& path, const std::map<std::string, image_metadata>& metadata) {
+// Reads one file and prepares it; an error names the file and the decoder's reason.
+result<ingest_item> prepare_file(const fs::path& path, const std::map<std::string, image_metadata>& metadata) {
   std::ifstream in(path, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (!in.good() && !in.eof()) return api_error{error_type::invalid_image, "cannot read " + path.string()};
-  auto decoded = image_decode(bytes);
-  if (!decoded) return decoded.error();
-  pending_image p;
-  p.doc.id = content_hash(bytes);
-  p.doc.file = path.filename().string();
-  p.doc.width = decoded->width;
-  p.doc.height = decoded->height;
-  p.upload_jpeg = image_encode_jpeg(image_fit_within(*decoded, limits::upload_long_side), limits::upload_jpeg_quality);
-  p.doc.thumbnail_jpeg =
-      image_encode_jpeg(image_fit_within(*decoded, limits::thumbnail_long_side), limits::thumbnail_jpeg_quality);
-  auto it = metadata.find(p.doc.file);
-  if (it != metadata.end()) {
-    p.doc.title = it->second.title;
-    p.doc.caption = it->second.caption;
-    p.doc.tags = it->second.tags;
-    p.doc.licence = it->second.licence;
-    p.doc.credit = it->second.credit;
-    p.doc.source_url = it->second.source_url;
-  } else {
-    p.doc.title = title_from_file_name(p.doc.file);
-  }
-  return p;
+  auto it = metadata.find(path.filename().string());
+  return ingest_prepare(bytes, path.filename().string(), it == metadata.end() ? image_metadata{} : it->second);
 }
 
 }  // namespace
@@ -130,64 +102,36 @@ int indexer_run(const config& settings) {
   log_info("indexing", {{"folder", folder.string()}, {"images", files.size()}, {"index", backend.index_name()},
                         {"embedder", embedder.url()}});
   std::vector<std::string> failures;
-  std::set<std::string> seen_ids;
   auto batch_size = static_cast<std::size_t>(settings.embed_batch_size);
 
   for (std::size_t start = 0; start < files.size(); start += batch_size) {
-    std::vector<pending_image> batch;
+    std::vector<ingest_item> batch;
     std::size_t end = std::min(files.size(), start + batch_size);
     for (std::size_t i = start; i < end; ++i) {
       auto prepared = prepare_file(files[i], metadata);
-      if (!prepared) {
+      if (prepared) {
+        batch.push_back(std::move(*prepared));
+      } else {
         failures.push_back(files[i].filename().string() + ": " + prepared.error().message);
         ++p.failed;
-      } else if (!seen_ids.insert(prepared->doc.id).second) {
-        ++p.skipped;  // the same bytes twice in one folder
-      } else {
-        batch.push_back(std::move(*prepared));
       }
     }
-    std::vector<std::string> ids;
-    for (const auto& b : batch) ids.push_back(b.doc.id);
-    auto existing = backend.existing_ids(ids);
-    if (!existing) {
+    std::vector<std::string> names;
+    for (const auto& b : batch) names.push_back(b.doc.file);
+    auto stored = ingest_store(std::move(batch), settings, embedder, backend, false);
+    if (!stored) {
       if (p.interactive) std::fprintf(stderr, "\n");
-      log_error(existing.error().message);
+      log_error(stored.error().message);
       return 1;
     }
-    std::vector<pending_image> todo;
-    for (auto& b : batch) {
-      if (existing->count(b.doc.id)) ++p.skipped;
-      else todo.push_back(std::move(b));
-    }
-    if (!todo.empty()) {
-      std::vector<embed_input> inputs;
-      for (const auto& t : todo) inputs.push_back({embed_input::kind::image, t.upload_jpeg});
-      auto embedded = embedder.embed(inputs, false);
-      if (!embedded) {
-        if (p.interactive) std::fprintf(stderr, "\n");
-        log_error(embedded.error().message);
-        return 1;
-      }
-      p.tokens += embedded->tokens;
-      std::vector<image_document> docs;
-      for (std::size_t i = 0; i < todo.size(); ++i) {
-        for (const auto& f : settings.fields)
-          todo[i].doc.vectors[f.dims] = matryoshka_truncate(embedded->items[i].vector, f.dims);
-        docs.push_back(std::move(todo[i].doc));
-      }
-      auto stored = backend.bulk_index(docs);
-      if (!stored) {
-        if (p.interactive) std::fprintf(stderr, "\n");
-        log_error(stored.error().message);
-        return 1;
-      }
-      for (const auto& item : *stored) {
-        if (item.error.empty()) ++p.indexed;
-        else {
-          ++p.failed;
-          failures.push_back(item.id + ": " + item.error);
-        }
+    p.tokens += stored->tokens;
+    for (std::size_t i = 0; i < stored->outcomes.size(); ++i) {
+      const ingest_outcome& o = stored->outcomes[i];
+      if (o.status == ingest_status::created) ++p.indexed;
+      else if (o.status == ingest_status::exists) ++p.skipped;
+      else {
+        ++p.failed;
+        failures.push_back(names[i] + ": " + o.error);
       }
     }
     p.done = end;

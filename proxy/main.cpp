@@ -47,9 +47,16 @@ int serve(const polylens::config& settings) {
   http_server server;
   // clang-format off
   server.add_routes({
-      {"POST", "/api/v1/search",                      route_access::metered, [&](const http_request& r) { return handle_search(s, r); }},
-      {"GET",  R"(/api/v1/images/([^/]+)/thumbnail)", route_access::open,    [&](const http_request& r) { return handle_thumbnail(s, r); }},
-      {"GET",  "/healthz",                            route_access::open,    [&](const http_request& r) { return handle_health(s, r); }},
+      {"POST",   "/api/v1/search",                      route_access::metered, [&](const http_request& r) { return handle_search(s, r); }},
+      {"POST",   "/api/v1/embed",                       route_access::metered, [&](const http_request& r) { return handle_embed(s, r); }},
+      {"POST",   "/api/v1/knn",                         route_access::metered, [&](const http_request& r) { return handle_knn(s, r); }},
+      {"POST",   "/api/v1/images",                      route_access::admin,   [&](const http_request& r) { return handle_add_images(s, r); }},
+      {"DELETE", R"(/api/v1/images/([^/]+))",           route_access::admin,   [&](const http_request& r) { return handle_delete_image(s, r); }},
+      {"GET",    R"(/api/v1/images/([^/]+)/thumbnail)", route_access::open,    [&](const http_request& r) { return handle_thumbnail(s, r); }},
+      {"GET",    "/api/v1/stats",                       route_access::open,    [&](const http_request& r) { return handle_stats(s, r); }},
+      {"GET",    "/metrics",                            route_access::open,    [&](const http_request& r) { return handle_metrics(s, r); }},
+      {"GET",    "/healthz",                            route_access::open,    [&](const http_request& r) { return handle_health(s, r); }},
+      {"GET",    "/readyz",                             route_access::open,    [&](const http_request& r) { return handle_ready(s, r); }},
   });
   // clang-format on
   if (!settings.web_root.empty()) {

@@ -1,18 +1,23 @@
-// POST /api/v1/search: text or image in, ranked images out. One embed call, one kNN call.
+// The read routes that spend work: POST /api/v1/search (embed + kNN in one round trip),
+// POST /api/v1/embed (vectors only) and POST /api/v1/knn (a vector the caller already has).
 #include <chrono>
+#include <nlohmann/json.hpp>
 
+#include "api_limits.h"
 #include "api_messages.h"
 #include "base64.h"
 #include "image_preprocess.h"
-#include "api_limits.h"
 #include "matryoshka.h"
 #include "services.h"
 
 namespace polylens {
 
 namespace {
-double ms_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+
+using clock_type = std::chrono::steady_clock;
+
+double ms_since(clock_type::time_point t) {
+  return std::chrono::duration<double, std::milli>(clock_type::now() - t).count();
 }
 
 std::string dims_offered(const config& c) {
@@ -20,41 +25,73 @@ std::string dims_offered(const config& c) {
   for (const auto& f : c.fields) out += (out.empty() ? "" : ", ") + std::to_string(f.dims);
   return out;
 }
+
+result<const vector_field*> field_for(const config& c, int dims) {
+  const vector_field* field = c.field_for_dims(dims);
+  if (!field)
+    return api_error{error_type::invalid_request, "'dims' " + std::to_string(dims) +
+                                                      " is not offered by this index; choose one of " + dims_offered(c)};
+  return field;
+}
+
+// Base64 to the JPEG the embedder sees: validated, decoded and shrunk to 512 px. The browser
+// resizes before uploading; this also covers every other client.
+result<std::string> image_for_embedder(const std::string& base64, const std::string& field_name) {
+  auto bytes = base64_decode(base64);
+  if (!bytes) return api_error{error_type::invalid_request, "'" + field_name + "' is not valid base64 (RFC 4648, no data: prefix)"};
+  auto prepared = image_prepare(*bytes, limits::upload_long_side, limits::upload_jpeg_quality);
+  if (!prepared) return api_error{prepared.error().type, "'" + field_name + "': " + prepared.error().message};
+  return std::move(prepared->jpeg);
+}
+
+std::string server_timing(double embed_ms, double knn_ms, double total_ms) {
+  return "embed;dur=" + std::to_string(embed_ms) + ", knn;dur=" + std::to_string(knn_ms) +
+         ", total;dur=" + std::to_string(total_ms);
+}
+
 }  // namespace
 
 http_response handle_search(services& s, const http_request& req) {
-  auto started = std::chrono::steady_clock::now();
+  auto started = clock_type::now();
   auto parsed = search_request_parse(req.body);
   if (!parsed) return http_response::error(parsed.error());
   const search_request& request = *parsed;
+  auto field = field_for(s.settings, request.dims ? request.dims : s.settings.largest_dims());
+  if (!field) return http_response::error(field.error());
 
-  int dims = request.dims ? request.dims : s.settings.largest_dims();
-  const vector_field* field = s.settings.field_for_dims(dims);
-  if (!field)
-    return http_response::error({error_type::invalid_request, "'dims' " + std::to_string(dims) +
-                                                                  " is not offered by this index; choose one of " +
-                                                                  dims_offered(s.settings)});
-  int k = request.k ? request.k : limits::default_k;
-
-  embed_input input;
-  if (!request.text.empty()) {
-    input = {embed_input::kind::text, request.text};
+  knn_query query;
+  query.k = request.k ? request.k : limits::default_k;
+  query.num_candidates = request.num_candidates;
+  query.tags = request.tags;
+  double embed_ms = 0;
+  int tokens = 0;
+  bool cached = false;
+  auto embed_started = clock_type::now();
+  if (!request.id.empty()) {
+    // More like this: the stored vector is the query; no embed call.
+    if (!is_image_id(request.id))
+      return http_response::error({error_type::invalid_request, "'id' is not an image id (32 hex digits)"});
+    auto stored = s.backend.vector_of(request.id, **field);
+    if (!stored) return http_response::error(stored.error());
+    query.vector = std::move(*stored);
+    query.exclude_id = request.id;
   } else {
-    auto bytes = base64_decode(request.image_base64);
-    if (!bytes) return http_response::error({error_type::invalid_request, "'image' is not valid base64 (RFC 4648, no data: prefix)"});
-    // The browser resizes before uploading; this also covers other clients, and validates the image.
-    auto prepared = image_prepare(*bytes, limits::upload_long_side, limits::upload_jpeg_quality);
-    if (!prepared) return http_response::error(prepared.error());
-    input = {embed_input::kind::image, std::move(prepared->jpeg)};
+    embed_input input{embed_input::kind::text, request.text};
+    if (request.text.empty()) {
+      auto jpeg = image_for_embedder(request.image_base64, "image");
+      if (!jpeg) return http_response::error(jpeg.error());
+      input = {embed_input::kind::image, std::move(*jpeg)};
+    }
+    auto embedded = s.embedder.embed({input}, true);
+    if (!embedded) return http_response::error(embedded.error());
+    tokens = embedded->tokens;
+    cached = embedded->items.front().cached;
+    query.vector = matryoshka_truncate(embedded->items.front().vector, (*field)->dims);
   }
+  embed_ms = ms_since(embed_started);
 
-  auto embed_started = std::chrono::steady_clock::now();
-  auto embedded = s.embedder.embed({input}, true);
-  double embed_ms = ms_since(embed_started);
-  if (!embedded) return http_response::error(embedded.error());
-
-  auto knn_started = std::chrono::steady_clock::now();
-  auto hits = s.backend.knn(*field, matryoshka_truncate(embedded->items.front().vector, dims), k);
+  auto knn_started = clock_type::now();
+  auto hits = s.backend.knn(**field, query);
   double knn_ms = ms_since(knn_started);
   if (!hits) return http_response::error(hits.error());
 
@@ -62,11 +99,76 @@ http_response handle_search(services& s, const http_request& req) {
   response.hits = std::move(*hits);
   response.took_ms = {embed_ms, knn_ms, ms_since(started)};
   response.embedder = s.embedder.info();
-  response.dims = dims;
-  response.tokens = embedded->tokens;
+  response.dims = (*field)->dims;
+  response.tokens = tokens;
   http_response out = http_response::json(search_response_to_json(response));
-  out.headers["Server-Timing"] = "embed;dur=" + std::to_string(embed_ms) + ", knn;dur=" + std::to_string(knn_ms) +
-                                 ", total;dur=" + std::to_string(response.took_ms.total_ms);
+  out.headers["Server-Timing"] = server_timing(embed_ms, knn_ms, response.took_ms.total_ms);
+  out.log = {{"cache", request.id.empty() ? (cached ? "hit" : "miss") : "none"}, {"dims", response.dims}};
+  return out;
+}
+
+http_response handle_embed(services& s, const http_request& req) {
+  auto started = clock_type::now();
+  auto parsed = embed_request_parse(req.body, static_cast<std::size_t>(s.settings.max_batch_size));
+  if (!parsed) return http_response::error(parsed.error());
+  int dims = parsed->dims ? parsed->dims : limits::full_dims;
+  std::vector<embed_input> inputs;
+  for (std::size_t i = 0; i < parsed->inputs.size(); ++i) {
+    const auto& item = parsed->inputs[i];
+    if (!item.is_image) {
+      inputs.push_back({embed_input::kind::text, item.value});
+      continue;
+    }
+    auto jpeg = image_for_embedder(item.value, "inputs[" + std::to_string(i) + "].image");
+    if (!jpeg) return http_response::error(jpeg.error());
+    inputs.push_back({embed_input::kind::image, std::move(*jpeg)});
+  }
+  auto embedded = s.embedder.embed(inputs, parsed->query);
+  if (!embedded) return http_response::error(embedded.error());
+
+  nlohmann::json data = nlohmann::json::array();
+  int hits = 0;
+  for (std::size_t i = 0; i < embedded->items.size(); ++i) {
+    const embedded_item& item = embedded->items[i];
+    hits += item.cached;
+    data.push_back({{"index", i}, {"embedding", matryoshka_truncate(item.vector, dims)}, {"cached", item.cached}});
+  }
+  double total_ms = ms_since(started);
+  nlohmann::json body = {{"data", std::move(data)},
+                         {"dims", dims},
+                         {"usage", {{"tokens", embedded->tokens}}},
+                         {"embedder", {{"model", s.embedder.info().model}, {"label", s.embedder.info().label},
+                                       {"stand_in", s.embedder.info().stand_in}}}};
+  http_response out = http_response::json(body.dump());
+  out.headers["Server-Timing"] = "embed;dur=" + std::to_string(total_ms) + ", total;dur=" + std::to_string(total_ms);
+  out.log = {{"inputs", inputs.size()}, {"cache_hits", hits}};
+  return out;
+}
+
+http_response handle_knn(services& s, const http_request& req) {
+  auto started = clock_type::now();
+  auto parsed = knn_request_parse(req.body);
+  if (!parsed) return http_response::error(parsed.error());
+  int dims = parsed->dims ? parsed->dims : static_cast<int>(parsed->vector.size());
+  auto field = field_for(s.settings, dims);
+  if (!field) return http_response::error(field.error());
+
+  knn_query query;
+  query.vector = std::move(parsed->vector);
+  query.k = parsed->k ? parsed->k : limits::default_k;
+  query.num_candidates = parsed->num_candidates;
+  query.tags = std::move(parsed->tags);
+  auto hits = s.backend.knn(**field, query);
+  if (!hits) return http_response::error(hits.error());
+
+  search_response response;
+  response.hits = std::move(*hits);
+  double total_ms = ms_since(started);
+  response.took_ms = {0, total_ms, total_ms};
+  response.embedder = s.embedder.info();
+  response.dims = dims;
+  http_response out = http_response::json(search_response_to_json(response));
+  out.headers["Server-Timing"] = server_timing(0, total_ms, total_ms);
   return out;
 }
 

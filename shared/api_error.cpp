@@ -17,6 +17,7 @@ constexpr error_type_info error_types[] = {
     {error_type::invalid_image, 400, "invalid_image"},
     {error_type::payload_too_large, 413, "payload_too_large"},
     {error_type::unauthorized, 401, "unauthorized"},
+    {error_type::forbidden, 403, "forbidden"},
     {error_type::not_found, 404, "not_found"},
     {error_type::method_not_allowed, 405, "method_not_allowed"},
     {error_type::rate_limited, 429, "rate_limited"},

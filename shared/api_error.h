@@ -13,6 +13,7 @@ enum class error_type {
   invalid_image,         // 400 the image cannot be decoded
   payload_too_large,     // 413 body or image over the configured limit
   unauthorized,          // 401
+  forbidden,             // 403 e.g. a cross-site origin that is not allow-listed
   not_found,             // 404
   method_not_allowed,    // 405
   rate_limited,          // 429

@@ -3,6 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include "api_limits.h"
+#include "json_fields.h"
+
+#include <algorithm>
+#include <optional>
 
 namespace polylens {
 
@@ -11,13 +15,6 @@ using nlohmann::json;
 namespace {
 
 api_error bad_field(const std::string& message) { return {error_type::invalid_request, message}; }
-
-result<json> parse_object(std::string_view body) {
-  auto parsed = json::parse(body, nullptr, false);
-  if (parsed.is_discarded()) return api_error{error_type::invalid_json, "the body is not valid JSON (UTF-8)"};
-  if (!parsed.is_object()) return api_error{error_type::invalid_json, "the body must be a JSON object"};
-  return parsed;
-}
 
 std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
@@ -32,10 +29,24 @@ embedder_info embedder_from_json(const json& j) {
 
 }  // namespace
 
+int default_num_candidates(int k) { return std::min(10000, std::max(100, k * 10)); }
+
+namespace {
+// num_candidates is checked once k is known, whatever the order of the fields.
+std::optional<api_error> check_num_candidates(int num_candidates, int k) {
+  if (num_candidates != 0 && num_candidates < k)
+    return json_fields::bad("'num_candidates' (" + std::to_string(num_candidates) + ") cannot be less than 'k' (" +
+                            std::to_string(k) + ")");
+  return std::nullopt;
+}
+constexpr std::size_t max_tags = 32, max_tag_bytes = 128, max_metadata_bytes = 1024;
+}  // namespace
+
 result<search_request> search_request_parse(std::string_view body) {
-  auto parsed = parse_object(body);
+  auto parsed = json_fields::object_body(body);
   if (!parsed) return parsed.error();
   search_request request;
+  int given = 0;
   for (const auto& [key, value] : parsed->items()) {
     if (key == "text") {
       if (!value.is_string()) return bad_field("'text' must be a string");
@@ -43,39 +54,176 @@ result<search_request> search_request_parse(std::string_view body) {
       if (is_blank(request.text)) return bad_field("'text' is empty: type something to search for");
       if (request.text.size() > limits::max_query_text_bytes)
         return bad_field("'text' is longer than " + std::to_string(limits::max_query_text_bytes) + " bytes");
+      ++given;
     } else if (key == "image") {
       if (!value.is_string()) return bad_field("'image' must be a base64 string");
       request.image_base64 = value.get<std::string>();
       if (request.image_base64.empty()) return bad_field("'image' is empty");
+      ++given;
+    } else if (key == "id") {
+      auto id = json_fields::text(value, "id", 64);
+      if (!id) return id.error();
+      request.id = *id;
+      ++given;
     } else if (key == "k") {
-      if (!value.is_number_integer()) return bad_field("'k' must be an integer");
-      auto k = value.get<long long>();
-      if (k < limits::min_k || k > limits::max_k)
-        return bad_field("'k' must be between " + std::to_string(limits::min_k) + " and " +
-                         std::to_string(limits::max_k) + ", got " + std::to_string(k));
-      request.k = static_cast<int>(k);
+      auto k = json_fields::integer(value, "k", limits::min_k, limits::max_k);
+      if (!k) return k.error();
+      request.k = *k;
     } else if (key == "dims") {
-      if (!value.is_number_integer()) return bad_field("'dims' must be an integer");
-      auto dims = value.get<long long>();
-      if (dims < limits::min_dims || dims > limits::full_dims)
-        return bad_field("'dims' must be between " + std::to_string(limits::min_dims) + " and " +
-                         std::to_string(limits::full_dims) + ", got " + std::to_string(dims));
-      request.dims = static_cast<int>(dims);
+      auto dims = json_fields::integer(value, "dims", limits::min_dims, limits::full_dims);
+      if (!dims) return dims.error();
+      request.dims = *dims;
+    } else if (key == "num_candidates") {
+      auto n = json_fields::integer(value, "num_candidates", 1, 10000);
+      if (!n) return n.error();
+      request.num_candidates = *n;
+    } else if (key == "tags") {
+      auto tags = json_fields::text_list(value, "tags", max_tags, max_tag_bytes);
+      if (!tags) return tags.error();
+      request.tags = std::move(*tags);
     } else {
-      return bad_field("unknown field '" + key + "'; expected text or image, k, dims");
+      return json_fields::unknown_field(key, "the search request", "text, image or id, k, dims, num_candidates, tags");
     }
   }
-  if (request.text.empty() == request.image_base64.empty())
-    return bad_field(request.text.empty() ? "give 'text' or 'image' to search for"
-                                          : "give either 'text' or 'image', not both");
+  if (given == 0) return bad_field("give 'text' or 'image' (or the 'id' of an indexed image) to search for");
+  if (given > 1) return bad_field("give only one of 'text', 'image' and 'id'");
+  if (auto e = check_num_candidates(request.num_candidates, request.k ? request.k : limits::default_k)) return *e;
   return request;
+}
+
+result<embed_request> embed_request_parse(std::string_view body, std::size_t max_inputs) {
+  auto parsed = json_fields::object_body(body);
+  if (!parsed) return parsed.error();
+  embed_request request;
+  bool has_inputs = false;
+  for (const auto& [key, value] : parsed->items()) {
+    if (key == "inputs") {
+      if (!value.is_array()) return bad_field("'inputs' must be an array of {\"text\": ...} or {\"image\": ...}");
+      if (value.empty()) return bad_field("'inputs' is empty: give at least one text or image");
+      if (value.size() > max_inputs)
+        return bad_field("'inputs' has " + std::to_string(value.size()) + " items; at most " +
+                         std::to_string(max_inputs) + " per call");
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        const std::string where = "inputs[" + std::to_string(i) + "]";
+        const json& item = value[i];
+        if (!item.is_object() || item.size() != 1 || !(item.contains("text") || item.contains("image")))
+          return bad_field("'" + where + "' must be an object with exactly one of 'text' or 'image'");
+        bool is_image = item.contains("image");
+        auto text = json_fields::text(item.begin().value(), where + (is_image ? ".image" : ".text"),
+                                      is_image ? limits::max_request_body_bytes : limits::max_query_text_bytes);
+        if (!text) return text.error();
+        request.inputs.push_back({is_image, std::move(*text)});
+      }
+      has_inputs = true;
+    } else if (key == "dims") {
+      auto dims = json_fields::integer(value, "dims", limits::min_dims, limits::full_dims);
+      if (!dims) return dims.error();
+      request.dims = *dims;
+    } else if (key == "task") {
+      if (value != "query" && value != "document") return bad_field("'task' must be \"query\" or \"document\"");
+      request.query = value == "query";
+    } else {
+      return json_fields::unknown_field(key, "the embed request", "inputs, dims, task");
+    }
+  }
+  if (!has_inputs) return bad_field("'inputs' is missing: give [{\"text\": ...}] or [{\"image\": <base64>}]");
+  return request;
+}
+
+result<knn_request> knn_request_parse(std::string_view body) {
+  auto parsed = json_fields::object_body(body);
+  if (!parsed) return parsed.error();
+  knn_request request;
+  for (const auto& [key, value] : parsed->items()) {
+    if (key == "vector") {
+      auto v = json_fields::vector(value, "vector", limits::min_dims, limits::full_dims);
+      if (!v) return v.error();
+      request.vector = std::move(*v);
+    } else if (key == "k") {
+      auto k = json_fields::integer(value, "k", limits::min_k, limits::max_k);
+      if (!k) return k.error();
+      request.k = *k;
+    } else if (key == "num_candidates") {
+      auto n = json_fields::integer(value, "num_candidates", 1, 10000);
+      if (!n) return n.error();
+      request.num_candidates = *n;
+    } else if (key == "dims") {
+      auto dims = json_fields::integer(value, "dims", limits::min_dims, limits::full_dims);
+      if (!dims) return dims.error();
+      request.dims = *dims;
+    } else if (key == "tags") {
+      auto tags = json_fields::text_list(value, "tags", max_tags, max_tag_bytes);
+      if (!tags) return tags.error();
+      request.tags = std::move(*tags);
+    } else {
+      return json_fields::unknown_field(key, "the knn request", "vector, k, num_candidates, dims, tags");
+    }
+  }
+  if (request.vector.empty()) return bad_field("'vector' is missing");
+  if (request.dims != 0 && static_cast<std::size_t>(request.dims) != request.vector.size())
+    return bad_field("'dims' is " + std::to_string(request.dims) + " but 'vector' has " +
+                     std::to_string(request.vector.size()) + " numbers");
+  if (auto e = check_num_candidates(request.num_candidates, request.k ? request.k : limits::default_k)) return *e;
+  return request;
+}
+
+result<std::vector<image_upload>> images_request_parse(std::string_view body, std::size_t max_images) {
+  auto parsed = json_fields::object_body(body);
+  if (!parsed) return parsed.error();
+  std::vector<image_upload> images;
+  bool has_images = false;
+  for (const auto& [key, value] : parsed->items()) {
+    if (key != "images") return json_fields::unknown_field(key, "the images request", "images");
+    if (!value.is_array()) return bad_field("'images' must be an array of {\"image\": <base64>, \"title\": ...}");
+    if (value.empty()) return bad_field("'images' is empty");
+    if (value.size() > max_images)
+      return bad_field("'images' has " + std::to_string(value.size()) + " items; at most " +
+                       std::to_string(max_images) + " per call");
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const std::string where = "images[" + std::to_string(i) + "]";
+      if (!value[i].is_object()) return bad_field("'" + where + "' must be an object");
+      image_upload upload;
+      for (const auto& [field, v] : value[i].items()) {
+        const std::string name = where + "." + field;
+        if (field == "image") {
+          auto b64 = json_fields::text(v, name, limits::max_request_body_bytes);
+          if (!b64) return b64.error();
+          upload.image_base64 = std::move(*b64);
+        } else if (field == "tags") {
+          auto tags = json_fields::text_list(v, name, max_tags, max_tag_bytes);
+          if (!tags) return tags.error();
+          upload.tags = std::move(*tags);
+        } else if (field == "title" || field == "caption" || field == "source" || field == "licence" ||
+                   field == "credit") {
+          auto t = json_fields::text(v, name, max_metadata_bytes, true);
+          if (!t) return t.error();
+          std::string& target = field == "title"     ? upload.title
+                                : field == "caption" ? upload.caption
+                                : field == "source"  ? upload.source
+                                : field == "licence" ? upload.licence
+                                                     : upload.credit;
+          target = std::move(*t);
+        } else {
+          return json_fields::unknown_field(field, where, "image, title, caption, tags, source, licence, credit");
+        }
+      }
+      if (upload.image_base64.empty()) return bad_field("'" + where + ".image' is missing");
+      images.push_back(std::move(upload));
+    }
+    has_images = true;
+  }
+  if (!has_images) return bad_field("'images' is missing");
+  return images;
 }
 
 std::string search_request_to_json(const search_request& request) {
   json body = json::object();
   // An empty text is still sent as text, so the proxy's answer names the real problem.
-  if (request.image_base64.empty()) body["text"] = request.text;
-  else body["image"] = request.image_base64;
+  if (!request.image_base64.empty()) body["image"] = request.image_base64;
+  else if (!request.id.empty()) body["id"] = request.id;
+  else body["text"] = request.text;
+  if (request.num_candidates > 0) body["num_candidates"] = request.num_candidates;
+  if (!request.tags.empty()) body["tags"] = request.tags;
   if (request.k > 0) body["k"] = request.k;
   if (request.dims > 0) body["dims"] = request.dims;
   return dump(body);
@@ -100,7 +248,7 @@ std::string search_response_to_json(const search_response& response) {
 }
 
 result<search_response> search_response_parse(std::string_view body) {
-  auto parsed = parse_object(body);
+  auto parsed = json_fields::object_body(body);
   if (!parsed) return parsed.error();
   try {
     const json& j = *parsed;
@@ -138,7 +286,7 @@ std::string health_report_to_json(const health_report& r) {
 }
 
 result<health_report> health_report_parse(std::string_view body) {
-  auto parsed = parse_object(body);
+  auto parsed = json_fields::object_body(body);
   if (!parsed) return parsed.error();
   try {
     const json& j = *parsed;

@@ -11,13 +11,50 @@ namespace polylens {
 
 // POST /api/v1/search
 struct search_request {
-  std::string text;          // exactly one of text and image
-  std::string image_base64;  // JPEG or PNG bytes, base64 (no data: prefix)
+  std::string text;          // exactly one of text, image and id
+  std::string image_base64;  // JPEG, PNG, GIF or BMP bytes, base64 (no data: prefix)
+  std::string id;            // an indexed image: "more like this"
   int k = 0;                 // 0 means "the default"
   int dims = 0;              // 0 means "the largest configured field"
+  int num_candidates = 0;    // 0 means "enough for k"
+  std::vector<std::string> tags;  // only images with at least one of these tags
 };
 result<search_request> search_request_parse(std::string_view body);
 std::string search_request_to_json(const search_request& request);
+
+// POST /api/v1/embed
+struct embed_request {
+  struct item {
+    bool is_image = false;
+    std::string value;  // the text, or the image as base64
+  };
+  std::vector<item> inputs;
+  int dims = 0;       // 0 means 1024
+  bool query = true;  // task "query" (retrieval.query) or "document"
+};
+result<embed_request> embed_request_parse(std::string_view body, std::size_t max_inputs);
+
+// POST /api/v1/knn
+struct knn_request {
+  std::vector<float> vector;
+  int k = 0;
+  int num_candidates = 0;
+  int dims = 0;  // 0 means the vector's length
+  std::vector<std::string> tags;
+};
+result<knn_request> knn_request_parse(std::string_view body);
+
+// POST /api/v1/images (admin)
+struct image_upload {
+  std::string image_base64;
+  std::string title, caption, source, licence, credit;
+  std::vector<std::string> tags;
+};
+result<std::vector<image_upload>> images_request_parse(std::string_view body, std::size_t max_images);
+
+// The number of kNN candidates per shard when the caller leaves it to us: enough for HNSW to find
+// the true top k on collections of this size, within Elasticsearch's cap of 10000.
+int default_num_candidates(int k);
 
 // Who produced the vectors. stand_in is true when the embedder announced itself as a test double:
 // the UI and the logs must then say that results do not come from the real model.

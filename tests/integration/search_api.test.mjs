@@ -160,7 +160,7 @@ const badRequests = [
   ['dims not offered', { text: 'cat', dims: 512 }, 400, 'invalid_request', /'dims' 512 is not offered.*1024, 256/],
   ['dims out of range', { text: 'cat', dims: 4096 }, 400, 'invalid_request', /'dims' must be between 64 and 1024/],
   ['unknown field', { text: 'cat', size: 3 }, 400, 'invalid_request', /unknown field 'size'/],
-  ['text and image', { text: 'cat', image: 'Zm9v' }, 400, 'invalid_request', /not both/],
+  ['text and image', { text: 'cat', image: 'Zm9v' }, 400, 'invalid_request', /only one of 'text', 'image' and 'id'/],
   ['invalid base64', { image: 'not base64 at all!' }, 400, 'invalid_request', /not valid base64/],
   ['data URI prefix', { image: 'data:image/png;base64,Zm9v' }, 400, 'invalid_request', /not valid base64/],
   ['undecodable image', { image: Buffer.from('hello, not an image').toString('base64') }, 400, 'invalid_image', /cannot decode/],

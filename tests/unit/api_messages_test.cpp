@@ -39,10 +39,15 @@ TEST(search_request, rejections_name_the_field) {
       {"[1]", error_type::invalid_json, "JSON object"},
       {"{\"text\":\"a\"", error_type::invalid_json, "not valid JSON"},
       {R"({})", error_type::invalid_request, "'text' or 'image'"},
+      {R"({"text":"a","id":"abc"})", error_type::invalid_request, "only one of 'text', 'image' and 'id'"},
+      {R"({"text":"a","k":10,"num_candidates":5})", error_type::invalid_request, "'num_candidates' (5) cannot be less than 'k' (10)"},
+      {R"({"text":"a","num_candidates":10001})", error_type::invalid_request, "'num_candidates' must be between 1 and 10000"},
+      {R"({"text":"a","tags":"cat"})", error_type::invalid_request, "'tags' must be an array of strings"},
+      {R"({"text":"a","tags":["cat",3]})", error_type::invalid_request, "'tags[1]' must be a string"},
       {R"({"text":""})", error_type::invalid_request, "'text' is empty"},
       {R"({"text":"   "})", error_type::invalid_request, "'text' is empty"},
       {R"({"text":7})", error_type::invalid_request, "'text' must be a string"},
-      {R"({"text":"a","image":"Zm9v"})", error_type::invalid_request, "not both"},
+      {R"({"text":"a","image":"Zm9v"})", error_type::invalid_request, "only one of"},
       {R"({"text":"a","k":0})", error_type::invalid_request, "'k' must be between 1 and 100"},
       {R"({"text":"a","k":101})", error_type::invalid_request, "'k' must be between 1 and 100"},
       {R"({"text":"a","k":-3})", error_type::invalid_request, "'k' must be between"},
@@ -73,7 +78,10 @@ TEST(search_request, rejects_invalid_utf8) {
 }
 
 TEST(search_request, round_trips_through_json) {
-  search_request in{"chat", "", 7, 256};
+  search_request in;
+  in.text = "chat";
+  in.k = 7;
+  in.dims = 256;
   auto out = search_request_parse(search_request_to_json(in));
   ASSERT_TRUE(out);
   EXPECT_EQ(out->text, "chat");
@@ -135,4 +143,80 @@ TEST(health_report, round_trips_through_json) {
   EXPECT_EQ(out->doc_count, 118);
   EXPECT_EQ(out->dims, (std::vector<int>{1024, 256}));
   EXPECT_EQ(out->backend_version, "9.2.4");
+}
+
+TEST(embed_request, parses_texts_images_dims_and_task) {
+  auto r = embed_request_parse(R"({"inputs":[{"text":"chat"},{"image":"Zm9v"}],"dims":256,"task":"document"})", 16);
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->inputs.size(), 2u);
+  EXPECT_FALSE(r->inputs[0].is_image);
+  EXPECT_TRUE(r->inputs[1].is_image);
+  EXPECT_EQ(r->dims, 256);
+  EXPECT_FALSE(r->query);
+}
+
+TEST(embed_request, rejections_name_the_item) {
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({})", "'inputs' is missing"},
+      {R"({"inputs":[]})", "'inputs' is empty"},
+      {R"({"inputs":"cat"})", "'inputs' must be an array"},
+      {R"({"inputs":[{"text":"a"},{"text":"b"},{"text":"c"}]})", "at most 2 per call"},
+      {R"({"inputs":[{"text":"a","image":"b"}]})", "'inputs[0]' must be an object with exactly one of"},
+      {R"({"inputs":[{"text":"a"},{"url":"x"}]})", "'inputs[1]' must be an object with exactly one of"},
+      {R"({"inputs":[{"text":""}]})", "'inputs[0].text' is empty"},
+      {R"({"inputs":[{"text":"a"}],"task":"passage"})", "'task' must be"},
+      {R"({"inputs":[{"text":"a"}],"dims":2000})", "'dims' must be between 64 and 1024"},
+      {R"({"inputs":[{"text":"a"}],"model":"x"})", "unknown field 'model'"},
+  };
+  for (const auto& [body, part] : cases) {
+    auto r = embed_request_parse(body, 2);
+    ASSERT_FALSE(r) << body;
+    EXPECT_NE(r.error().message.find(part), std::string::npos) << body << " -> " << r.error().message;
+  }
+}
+
+TEST(knn_request, rejections_name_the_field) {
+  std::string v64 = "[1";
+  for (int i = 1; i < 64; ++i) v64 += ",0";
+  v64 += "]";
+  std::string zeros64 = "[0";
+  for (int i = 1; i < 64; ++i) zeros64 += ",0";
+  zeros64 += "]";
+  auto ok = knn_request_parse(R"({"vector":)" + v64 + R"(,"k":3,"tags":["cat"]})");
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->vector.size(), 64u);
+  const std::pair<std::string, const char*> cases[] = {
+      {R"({"k":3})", "'vector' is missing"},
+      {R"({"vector":[1,2,3]})", "between 64 and 1024 numbers, got 3"},
+      {R"({"vector":)" + zeros64 + "}",
+       "all zeros"},
+      {R"({"vector":)" + v64 + R"(,"dims":256})", "'dims' is 256 but 'vector' has 64 numbers"},
+      {R"({"vector":)" + v64 + R"(,"k":10,"num_candidates":3})", "cannot be less than 'k'"},
+      {R"({"vector":["a"]})", "between 64 and 1024 numbers"},
+  };
+  for (const auto& [body, part] : cases) {
+    auto r = knn_request_parse(body);
+    ASSERT_FALSE(r) << body;
+    EXPECT_NE(r.error().message.find(part), std::string::npos) << body << " -> " << r.error().message;
+  }
+}
+
+TEST(images_request, parses_metadata_and_rejects_bad_items) {
+  auto ok = images_request_parse(R"({"images":[{"image":"Zm9v","title":"T","tags":["a","b"],"source":"s"}]})", 4);
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ((*ok)[0].tags.size(), 2u);
+  EXPECT_EQ((*ok)[0].source, "s");
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"images":[]})", "'images' is empty"},
+      {R"({"images":[{"title":"x"}]})", "'images[0].image' is missing"},
+      {R"({"images":[{"image":"Zm9v","rating":5}]})", "unknown field 'rating' in images[0]"},
+      {R"({"images":[{"image":"Zm9v","tags":"a"}]})", "'images[0].tags' must be an array"},
+      {R"({"images":[1]})", "'images[0]' must be an object"},
+      {R"({"pictures":[]})", "unknown field 'pictures'"},
+  };
+  for (const auto& [body, part] : cases) {
+    auto r = images_request_parse(body, 4);
+    ASSERT_FALSE(r) << body;
+    EXPECT_NE(r.error().message.find(part), std::string::npos) << body << " -> " << r.error().message;
+  }
 }

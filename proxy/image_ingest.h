@@ -1,0 +1,45 @@
+// Getting images into the index, shared by `polylens index` and POST /api/v1/images: prepare each
+// image (hash, shrink, thumbnail), then embed the new ones in one call and bulk-index them.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config.h"
+#include "elasticsearch_backend.h"
+#include "embedding_service.h"
+#include "image_metadata.h"
+#include "result.h"
+
+namespace polylens {
+
+struct ingest_item {
+  image_document doc;
+  std::string upload_jpeg;  // what the embedder sees: at most 512 px on the long side
+};
+
+// Decodes, hashes and shrinks one image. The id is the hash of `bytes` as given, so the same file
+// is recognised however often it is sent.
+result<ingest_item> ingest_prepare(std::string_view bytes, const std::string& file_name, const image_metadata& metadata);
+
+enum class ingest_status { created, exists, failed };
+const char* ingest_status_name(ingest_status status);
+
+struct ingest_outcome {
+  std::string id;
+  ingest_status status = ingest_status::failed;
+  std::string error;
+};
+
+struct ingest_result {
+  std::vector<ingest_outcome> outcomes;  // one per item, in order
+  int tokens = 0;
+};
+
+// Skips ids already in the index, embeds the rest in one call, derives every configured field and
+// bulk-indexes them. An embedder or Elasticsearch failure fails the whole batch: nothing half-stored.
+// wait: return once the new images are searchable.
+result<ingest_result> ingest_store(std::vector<ingest_item> items, const config& settings, embedding_service& embedder,
+                                   elasticsearch_backend& backend, bool wait);
+
+}  // namespace polylens
