@@ -54,6 +54,7 @@ struct config {
   int rate_limit_per_minute = 120;        // per client address, token bucket refill
   int rate_limit_burst = 30;              // bucket size
   int shutdown_grace_ms = 10000;          // SIGTERM: how long in-flight requests may take to finish
+  int http_threads = 64;                  // connections served at once (httplib: a thread per connection)
 
   // Optional HTTPS listener beside the plain one.
   std::string https_listen;  // HOST:PORT, empty: none

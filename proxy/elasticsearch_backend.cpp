@@ -79,7 +79,7 @@ std::string now_iso8601() {
 
 elasticsearch_backend::elasticsearch_backend(const config& settings)
     : index_(settings.index_name), fields_(settings.fields),
-      upstream_(settings.es_url, settings.es_timeout_ms, auth_headers(settings)) {}
+      upstream_(settings.es_url, settings.es_connect_timeout_ms, settings.es_timeout_ms, auth_headers(settings)) {}
 
 api_error elasticsearch_backend::failure(const upstream_response& r, const std::string& doing) const {
   const std::string where = "Elasticsearch at " + upstream_.target().origin;

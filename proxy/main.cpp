@@ -1,5 +1,4 @@
 // polylens: the proxy (serve) and the indexer (index). Holds the secrets; the browser never sees them.
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -15,17 +14,11 @@
 
 namespace {
 
-polylens::http_server* running_server = nullptr;
-
-void on_signal(int) {
-  if (running_server) running_server->stop();
-}
-
 // A stand-in announces itself on its first answer; asking once at start lets /healthz and the UI
 // say so before anyone searches. The real API is not probed: that would spend tokens.
 void probe_embedder(polylens::embedding_service& embedder) {
   if (embedder.url().find("://api.jina.ai/") != std::string::npos) return;
-  auto probe = embedder.embed({{polylens::embed_input::kind::text, "polylens start-up probe"}}, true);
+  auto probe = embedder.probe();
   if (!probe) polylens::log_warn("the embedder did not answer the start-up probe", {{"error", probe.error().message}});
 }
 
@@ -44,7 +37,7 @@ int serve(const polylens::config& settings) {
   }
   probe_embedder(embedder);
 
-  http_server server;
+  http_server server(settings, metrics);
   // clang-format off
   server.add_routes({
       {"POST",   "/api/v1/search",                      route_access::metered, [&](const http_request& r) { return handle_search(s, r); }},
@@ -72,9 +65,15 @@ int serve(const polylens::config& settings) {
     log_error("cannot listen: is the port in use?", {{"listen", settings.listen_host + ":" + std::to_string(settings.listen_port)}});
     return 1;
   }
-  running_server = &server;
-  std::signal(SIGTERM, on_signal);
-  std::signal(SIGINT, on_signal);
+  std::string https_url;
+  if (!settings.https_listen.empty()) {
+    auto https_port = server.bind_https();
+    if (!https_port) {
+      log_error(https_port.error().message);
+      return 1;
+    }
+    https_url = "https://" + settings.https_listen.substr(0, settings.https_listen.rfind(':')) + ":" + std::to_string(*https_port);
+  }
   auto info = embedder.info();
   log_info("serving", {{"url", "http://" + settings.listen_host + ":" + std::to_string(port)},
                        {"embedder", info.label}, {"stand_in", info.stand_in},
@@ -83,9 +82,10 @@ int serve(const polylens::config& settings) {
     log_warn("RESULTS COME FROM A TEST DOUBLE OF THE JINA API, NOT FROM THE REAL jina-clip-v2 MODEL");
   // Tests and scripts wait for this line on stdout.
   std::printf("polylens listening on http://%s:%d\n", settings.listen_host.c_str(), port);
+  if (!https_url.empty()) std::printf("polylens listening on %s\n", https_url.c_str());
   std::fflush(stdout);
-  server.run();
-  running_server = nullptr;
+  server.run();  // until SIGTERM or SIGINT, then drains the requests in flight
+  embedder.persist();
   log_info("stopped");
   return 0;
 }

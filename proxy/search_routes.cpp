@@ -150,15 +150,19 @@ http_response handle_knn(services& s, const http_request& req) {
   auto parsed = knn_request_parse(req.body);
   if (!parsed) return http_response::error(parsed.error());
   int dims = parsed->dims ? parsed->dims : static_cast<int>(parsed->vector.size());
-  auto field = field_for(s.settings, dims);
-  if (!field) return http_response::error(field.error());
+  const vector_field* field = s.settings.field_for_dims(dims);
+  if (!field && parsed->dims) return http_response::error(field_for(s.settings, dims).error());
+  if (!field)
+    return http_response::error({error_type::invalid_request,
+                                 "'vector' has " + std::to_string(dims) + " numbers, and this index has no field of " +
+                                     std::to_string(dims) + " dims; send a vector of " + dims_offered(s.settings)});
 
   knn_query query;
   query.vector = std::move(parsed->vector);
   query.k = parsed->k ? parsed->k : limits::default_k;
   query.num_candidates = parsed->num_candidates;
   query.tags = std::move(parsed->tags);
-  auto hits = s.backend.knn(**field, query);
+  auto hits = s.backend.knn(*field, query);
   if (!hits) return http_response::error(hits.error());
 
   search_response response;

@@ -4,15 +4,71 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 
 namespace polylens {
 
 namespace {
 constexpr std::size_t max_idle_connections = 8;
 
+// Set by the socket-options hook, which httplib calls on the requesting thread for every socket it
+// creates: tells send() that this request opened a connection instead of reusing one.
+thread_local bool opened_a_connection = false;
+
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
+}
+
+// httplib reports a read timeout and a peer that hung up alike (Error::Read); the clock tells them apart.
+void describe_failure(httplib::Error err, double elapsed_ms, int connect_timeout_ms, int read_timeout_ms,
+                      const httplib::Client& client, upstream_response& out) {
+  using httplib::Error;
+  switch (err) {
+    case Error::Connection:
+      out.failure = transport_failure::connect;
+      out.failure_text = "could not connect (refused, unreachable or unknown host)";
+      return;
+    case Error::ConnectionTimeout:
+      out.failure = transport_failure::connect;
+      out.failure_text = "could not connect within " + std::to_string(connect_timeout_ms) + " ms";
+      return;
+    case Error::Read:
+      if (elapsed_ms >= read_timeout_ms * 0.9) {
+        out.failure = transport_failure::timeout;
+        out.failure_text = "no answer within " + std::to_string(read_timeout_ms) + " ms";
+      } else {
+        out.failure = transport_failure::closed;
+        out.failure_text = "the connection closed before the answer was complete";
+      }
+      return;
+    case Error::Write:
+      out.failure = transport_failure::closed;
+      out.failure_text = "the connection broke while sending the request";
+      return;
+    case Error::SSLConnection:
+      out.failure = transport_failure::tls;
+      out.failure_text = "the TLS handshake failed";
+      return;
+    case Error::SSLLoadingCerts:
+      out.failure = transport_failure::tls;
+      out.failure_text = "cannot load the CA certificates (system store, or SSL_CERT_FILE / SSL_CERT_DIR)";
+      return;
+    case Error::SSLServerVerification: {
+      out.failure = transport_failure::tls;
+      long verify = client.get_openssl_verify_result();
+      out.failure_text = verify == X509_V_OK
+                             ? std::string("the server's TLS certificate does not name this host")
+                             : std::string("the server's TLS certificate does not verify (") +
+                                   X509_verify_cert_error_string(verify) +
+                                   "; the CA store is the system's, or SSL_CERT_FILE)";
+      return;
+    }
+    default:
+      out.failure = transport_failure::other;
+      out.failure_text = httplib::to_string(err);
+      return;
+  }
 }
 }  // namespace
 
@@ -37,8 +93,11 @@ bool upstream_target_parse(const std::string& url, upstream_target& out) {
   return true;
 }
 
-upstream_client::upstream_client(const std::string& url, int timeout_ms, std::map<std::string, std::string> fixed_headers)
-    : timeout_ms_(timeout_ms), fixed_headers_(std::move(fixed_headers)) {
+upstream_client::upstream_client(const std::string& url, int connect_timeout_ms, int read_timeout_ms,
+                                 std::map<std::string, std::string> fixed_headers)
+    : connect_timeout_ms_(connect_timeout_ms),
+      read_timeout_ms_(read_timeout_ms),
+      fixed_headers_(std::move(fixed_headers)) {
   upstream_target_parse(url, target_);  // config validated the URL already
 }
 
@@ -48,7 +107,7 @@ std::unique_ptr<httplib::Client> upstream_client::borrow() {
   {
     std::lock_guard lock(pool_mutex_);
     if (!idle_.empty()) {
-      auto client = std::move(idle_.back());
+      auto client = std::move(idle_.back());  // the most recently used: the likeliest to be alive
       idle_.pop_back();
       return client;
     }
@@ -58,10 +117,14 @@ std::unique_ptr<httplib::Client> upstream_client::borrow() {
   // httplib writes headers and body separately; with Nagle's algorithm the body then waits for the
   // peer's delayed ACK (~40 ms on Linux) on every request. Measured: 43 ms -> 1 ms per embed call.
   client->set_tcp_nodelay(true);
-  client->set_connection_timeout(std::chrono::milliseconds(std::min(timeout_ms_, 5000)));
-  client->set_read_timeout(std::chrono::milliseconds(timeout_ms_));
-  client->set_write_timeout(std::chrono::milliseconds(timeout_ms_));
+  client->set_socket_options([](int) { opened_a_connection = true; });
+  client->set_connection_timeout(std::chrono::milliseconds(connect_timeout_ms_));
+  client->set_read_timeout(std::chrono::milliseconds(read_timeout_ms_));
+  client->set_write_timeout(std::chrono::milliseconds(read_timeout_ms_));
   client->set_compress(false);  // upstream bodies are small JSON; keep replies uncompressed
+  // httplib verifies by default; said here so that it stays so. No CA path is set, so OpenSSL's
+  // default paths apply, and with them SSL_CERT_FILE / SSL_CERT_DIR.
+  client->enable_server_certificate_verification(true);
   return client;
 }
 
@@ -76,6 +139,8 @@ upstream_response upstream_client::send(const std::string& method, const std::st
   httplib::Headers headers;
   for (const auto& [k, v] : fixed_headers_) headers.emplace(k, v);
   std::string full_path = target_.path_prefix + path;
+  opened_a_connection = false;
+  auto started = std::chrono::steady_clock::now();
   httplib::Result res = [&] {
     if (method == "GET") return client->Get(full_path, headers);
     if (method == "HEAD") return client->Head(full_path, headers);
@@ -86,13 +151,13 @@ upstream_response upstream_client::send(const std::string& method, const std::st
 
   upstream_response out;
   if (!res) {
-    auto err = res.error();
-    out.failure = err == httplib::Error::Connection || err == httplib::Error::ConnectionTimeout ? transport_failure::connect
-                  : err == httplib::Error::Read     ? transport_failure::timeout
-                                                     : transport_failure::other;
-    out.failure_text = httplib::to_string(err);
-    return out;  // a failed connection is not reused
+    double elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    describe_failure(res.error(), elapsed_ms, connect_timeout_ms_, read_timeout_ms_, *client, out);
   }
+  // A socket whose connect failed is not a connection (a host with several addresses tries each).
+  out.new_connection = opened_a_connection && out.failure != transport_failure::connect;
+  if (out.new_connection) connections_opened_.fetch_add(1);
+  if (!res) return out;  // a failed connection is not reused
   out.status = res->status;
   out.body = std::move(res->body);
   for (const auto& [k, v] : res->headers) out.headers[lower(k)] = v;

@@ -10,7 +10,7 @@ source "$here/scripts/common.sh"
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # ---- Debian packages -------------------------------------------------------------------------
-apt_packages=(build-essential cmake ninja-build pkg-config git curl ca-certificates unzip xz-utils dpkg-dev
+apt_packages=(build-essential cmake ninja-build pkg-config git curl ca-certificates openssl unzip xz-utils dpkg-dev
               emscripten chromium fonts-dejavu-core fonts-droid-fallback libcpp-httplib-dev nlohmann-json3-dev libssl-dev libgtest-dev)
 command -v node >/dev/null || apt_packages+=(nodejs npm)
 missing=()

@@ -106,8 +106,11 @@ result<embed_request> embed_request_parse(std::string_view body, std::size_t max
       for (std::size_t i = 0; i < value.size(); ++i) {
         const std::string where = "inputs[" + std::to_string(i) + "]";
         const json& item = value[i];
-        if (!item.is_object() || item.size() != 1 || !(item.contains("text") || item.contains("image")))
-          return bad_field("'" + where + "' must be an object with exactly one of 'text' or 'image'");
+        if (!item.is_object()) return bad_field("'" + where + "' must be an object: {\"text\": ...} or {\"image\": ...}");
+        for (const auto& [field, unused] : item.items())
+          if (field != "text" && field != "image") return json_fields::unknown_field(field, where, "text or image");
+        if (item.size() != 1)
+          return bad_field("'" + where + "' must have exactly one of 'text' or 'image'");
         bool is_image = item.contains("image");
         auto text = json_fields::text(item.begin().value(), where + (is_image ? ".image" : ".text"),
                                       is_image ? limits::max_request_body_bytes : limits::max_query_text_bytes);

@@ -78,7 +78,7 @@ test('/knn: a vector of a size no field has is refused', async () => {
   const r = await api('/api/v1/knn', { vector: Array.from({ length: 128 }, (_, i) => (i === 0 ? 1 : 0)) });
   assert.equal(r.status, 400);
   assert.equal(r.json.error.type, 'invalid_request');
-  assert.match(r.json.error.message, /'dims' 128 is not offered by this index; choose one of 1024, 256/);
+  assert.match(r.json.error.message, /'vector' has 128 numbers, and this index has no field of 128 dims; send a vector of 1024, 256/);
 });
 
 test('/search by id: more like this, without the image itself and without an embed call', async () => {

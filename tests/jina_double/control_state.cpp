@@ -1,5 +1,7 @@
 #include "control_state.h"
 
+#include <algorithm>
+
 #include "base64.h"
 
 namespace jina_double {
@@ -134,7 +136,8 @@ std::optional<fault_spec> control_state::fault_take() {
 void control_state::reset() {
   std::lock_guard lock(mutex_);
   faults_.clear();
-  embedding_requests_ = inputs_ = tokens_ = faults_served_ = 0;
+  embedding_requests_ = inputs_ = tokens_ = faults_served_ = connections_accepted_ = 0;
+  max_in_flight_ = in_flight_;  // calls still being answered count towards the next peak
   last_request_ = nullptr;
   last_request_headers_ = nullptr;
 }
@@ -157,6 +160,21 @@ void control_state::success_record(std::size_t inputs, long long tokens) {
   tokens_ += tokens;
 }
 
+void control_state::connection_accepted() {
+  std::lock_guard lock(mutex_);
+  ++connections_accepted_;
+}
+
+void control_state::embedding_started() {
+  std::lock_guard lock(mutex_);
+  max_in_flight_ = std::max(max_in_flight_, ++in_flight_);
+}
+
+void control_state::embedding_finished() {
+  std::lock_guard lock(mutex_);
+  --in_flight_;
+}
+
 json control_state::stats() const {
   std::lock_guard lock(mutex_);
   json pending = json::array();
@@ -167,7 +185,10 @@ json control_state::stats() const {
           {"faults_served", faults_served_},
           {"faults_pending", std::move(pending)},
           {"last_request", last_request_},
-          {"last_request_headers", last_request_headers_}};
+          {"last_request_headers", last_request_headers_},
+          {"connections_accepted", connections_accepted_},
+          {"in_flight", in_flight_},
+          {"max_in_flight", max_in_flight_}};
 }
 
 }  // namespace jina_double

@@ -46,7 +46,14 @@ class control_state {
   void fault_served();
   void success_record(std::size_t inputs, long long tokens);
 
-  // {"embedding_requests","inputs","tokens","faults_served","faults_pending","last_request","last_request_headers"}
+  // Every TCP connection the server accepts (over HTTPS, every TLS handshake).
+  void connection_accepted();
+  // Around each call of POST /v1/embeddings, for the peak of calls answered at once.
+  void embedding_started();
+  void embedding_finished();
+
+  // {"embedding_requests","inputs","tokens","faults_served","faults_pending","last_request",
+  //  "last_request_headers","connections_accepted","in_flight","max_in_flight"}
   nlohmann::json stats() const;
 
  private:
@@ -56,6 +63,9 @@ class control_state {
   long long inputs_ = 0;
   long long tokens_ = 0;
   long long faults_served_ = 0;
+  long long connections_accepted_ = 0;
+  int in_flight_ = 0;
+  int max_in_flight_ = 0;
   nlohmann::json last_request_;
   nlohmann::json last_request_headers_;
 };

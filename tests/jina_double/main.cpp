@@ -1,5 +1,5 @@
 // jina_double: a local stand-in for the Jina Embeddings API (jina-clip-v2), for Polylens' tests only.
-//   jina_double --assets DIR --port N [--host 127.0.0.1] [--api-key KEY]... [--help]
+//   jina_double --assets DIR --port N [--host 127.0.0.1] [--api-key KEY]... [--tls-cert FILE --tls-key FILE] [--help]
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
@@ -29,13 +29,16 @@ constexpr option_doc options[] = {
     {"--host", "HOST", "address to listen on (default 127.0.0.1)"},
     {"--api-key", "KEY", "accepted bearer key, repeatable; 65 characters starting with jina_ (default: the built-in "
                          "test key jina_test_double_key_000...)"},
+    {"--tls-cert", "FILE", "serve HTTPS with this PEM certificate (needs --tls-key)"},
+    {"--tls-key", "FILE", "the PEM private key of --tls-cert"},
     {"--help", "", "print this help"},
 };
 
 void usage(std::ostream& out) {
   out << "jina_double: TEST DOUBLE of the Jina Embeddings API (POST /v1/embeddings, jina-clip-v2).\n"
          "For tests only: its vectors are synthetic, not produced by the real model.\n\n"
-         "usage: jina_double --assets DIR --port N [--host 127.0.0.1] [--api-key KEY]... [--help]\n\n";
+         "usage: jina_double --assets DIR --port N [--host 127.0.0.1] [--api-key KEY]...\n"
+         "                   [--tls-cert FILE --tls-key FILE] [--help]\n\n";
   for (const auto& o : options) {
     std::string left = std::string(o.flag) + (o.value[0] ? std::string(" ") + o.value : "");
     out << "  " << left << std::string(left.size() < 16 ? 16 - left.size() : 1, ' ') << o.help << "\n";
@@ -74,6 +77,10 @@ int main(int argc, char** argv) {
       port_given = true;
     } else if (arg == "--host") {
       config.host = value;
+    } else if (arg == "--tls-cert") {
+      config.tls_cert_file = value;
+    } else if (arg == "--tls-key") {
+      config.tls_key_file = value;
     } else if (arg == "--api-key") {
       if (!value.starts_with("jina_") || value.size() != 65)
         return fail("--api-key must be 65 characters starting with jina_, as real keys are");
@@ -84,6 +91,8 @@ int main(int argc, char** argv) {
   }
   if (assets.empty()) return fail("--assets is required");
   if (!port_given) return fail("--port is required (0 picks a free port)");
+  if (config.tls_cert_file.empty() != config.tls_key_file.empty())
+    return fail("--tls-cert and --tls-key go together");
   if (config.api_keys.empty()) config.api_keys.emplace_back(default_api_key);
 
   std::cerr << "jina_double: this is a TEST DOUBLE of the Jina Embeddings API, not the real jina-clip-v2: "

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <thread>
 
 #include "control_state.h"
@@ -88,6 +89,32 @@ void fault_answer(const fault_spec& fault, httplib::Response& res, const std::st
   answer(res, jina_error_answer(error, request_id));
 }
 
+// httplib has no accept hook, but it hands every accepted socket to its task queue exactly once (the
+// worker then reads requests from it until the connection closes): counting there counts
+// connections, and over HTTPS TLS handshakes. Each idle keep-alive connection holds a worker, so
+// there are more workers than httplib's default 8.
+class counting_task_queue : public httplib::TaskQueue {
+ public:
+  counting_task_queue(std::size_t threads, control_state& control) : pool_(threads), control_(control) {}
+  void enqueue(std::function<void()> fn) override {
+    control_.connection_accepted();
+    pool_.enqueue(std::move(fn));
+  }
+  void shutdown() override { pool_.shutdown(); }
+
+ private:
+  httplib::ThreadPool pool_;
+  control_state& control_;
+};
+constexpr std::size_t worker_threads = 32;
+
+// Calls answered at once, for the proxy's concurrency-cap test.
+struct in_flight_guard {
+  control_state& control;
+  explicit in_flight_guard(control_state& c) : control(c) { control.embedding_started(); }
+  ~in_flight_guard() { control.embedding_finished(); }
+};
+
 void method_not_allowed(httplib::Server& svr, const std::string& path, const char* allow, bool get_allowed,
                         bool post_allowed) {
   auto handler = [allow](const httplib::Request&, httplib::Response& res) {
@@ -105,9 +132,22 @@ void method_not_allowed(httplib::Server& svr, const std::string& path, const cha
 }  // namespace
 
 int server_run(const server_config& config, const embedding_model& model) {
-  httplib::Server svr;
+  const bool tls = !config.tls_cert_file.empty();
+  std::unique_ptr<httplib::Server> server =
+      tls ? std::make_unique<httplib::SSLServer>(config.tls_cert_file.c_str(), config.tls_key_file.c_str())
+          : std::make_unique<httplib::Server>();
+  if (!server->is_valid()) {
+    std::cerr << "jina_double: cannot load the TLS certificate " << config.tls_cert_file << " or key "
+              << config.tls_key_file << std::endl;
+    return 1;
+  }
+  httplib::Server& svr = *server;
   svr.set_tcp_nodelay(true);  // like the real API: no delayed-ACK stall between headers and body
   control_state control;
+  svr.new_task_queue = [&control] { return new counting_task_queue(worker_threads, control); };
+  // httplib closes a connection after 5 requests by default, which would hide whether a client
+  // reuses its connections; 1000 is nginx's default (keepalive_requests). Idle ones close after 5 s.
+  svr.set_keep_alive_max_count(1000);
 
   // Every answer says it comes from a stand-in; the proxy labels results with it.
   svr.set_default_headers({{marker_header, marker_value}});
@@ -139,6 +179,7 @@ int server_run(const server_config& config, const embedding_model& model) {
   }));
 
   svr.Post("/v1/embeddings", [&](const httplib::Request& req, httplib::Response& res) {
+    in_flight_guard in_flight(control);
     std::string request_id = request_id_next();
     control.request_record(request_summary(req.body), headers_summary(req));
 
@@ -194,7 +235,8 @@ int server_run(const server_config& config, const embedding_model& model) {
     return 1;
   }
   // Tests wait for exactly this line.
-  std::cout << "jina_double listening on http://" << config.host << ":" << port << std::endl;
+  std::cout << "jina_double listening on " << (tls ? "https" : "http") << "://" << config.host << ":" << port
+            << std::endl;
   return svr.listen_after_bind() ? 0 : 1;
 }
 

@@ -63,9 +63,10 @@ export function stopProcess(child) {
   });
 }
 
-export function startDouble() {
-  return startProcess(paths.double, ['--assets', paths.assets, '--port', '0'], {
-    ready: /^jina_double listening on (http:\/\/\S+)/,
+// extraArgs: e.g. ['--tls-cert', cert, '--tls-key', key] for an HTTPS double.
+export function startDouble(extraArgs = []) {
+  return startProcess(paths.double, ['--assets', paths.assets, '--port', '0', ...extraArgs], {
+    ready: /^jina_double listening on (https?:\/\/\S+)/,
   });
 }
 

@@ -1,0 +1,317 @@
+#!/usr/bin/env bash
+# What the proxy adds on top of Elasticsearch, against nginx (Debian's) reverse-proxying the same
+# upstream, everything on 127.0.0.1:
+#   1. added latency, p50/p99, at 1, 16 and 64 concurrent keep-alive clients: the same kNN request
+#      direct to Elasticsearch, through nginx, and through the proxy's POST /api/v1/knn;
+#   2. throughput of a cached POST /api/v1/search (the same text again and again, so the embedding
+#      comes from the proxy's cache after the first call);
+#   3. memory (RSS) of the proxy and of nginx, idle and with 500 open keep-alive connections.
+# Prints markdown tables. Not a test; docs/benchmarks.md has the method and a recorded run.
+#   bash bench/proxy_overhead.sh [seconds-per-run]        (default 10)
+# Needs root or sudo the first time (apt-get install nginx wrk). Cleans up everything it started.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/common.sh
+source "$here/scripts/common.sh"
+duration=${1:-10}
+connection_counts=(1 16 64)
+held_connections=500
+proxy="$here/build/proxy/polylens" double="$here/build/tests/jina_double/jina_double"
+[ -x "$proxy" ] && [ -x "$double" ] || die "build first: bash scripts/build.sh"
+[[ "$duration" =~ ^[0-9]+$ ]] && [ "$duration" -ge 1 ] && [ "$duration" -le 600 ] || die "seconds-per-run must be 1..600"
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# ---- tools -------------------------------------------------------------------------------------
+ensure_tools() {
+  local missing=()
+  [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v node >/dev/null || die "node is missing: run scripts/setup.sh"
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing ${missing[*]} from Debian"
+  # Debian's nginx package starts a daemon on port 80 when installed; policy-rc.d 101 forbids that.
+  local guard=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    guard=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' | as_root tee "$guard" >/dev/null && as_root chmod 755 "$guard"
+  fi
+  local ok=yes
+  as_root apt-get update -qq &&
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+    ok=no
+  [ -z "$guard" ] || as_root rm -f "$guard"
+  [ "$ok" = yes ] || die "apt-get could not install ${missing[*]}"
+}
+ensure_tools
+load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)  # other work on the machine skews every number below
+
+# ---- processes and clean-up --------------------------------------------------------------------
+work=$(mktemp -d /tmp/polylens-overhead.XXXXXX); chmod 755 "$work"
+pids=()
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null || true
+  done
+  bash "$here/scripts/es.sh" stop "$work/es" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+curl() { command curl --max-time 30 "$@"; }  # every call bounded; a later --max-time overrides this one
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# wait_for <what> <seconds> <command...>: polls the command every 0.1 s, bounded.
+wait_for() {
+  local what=$1 limit=$2; shift 2
+  for _ in $(seq 1 $((limit * 10))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  die "timed out after ${limit} s waiting for $what"
+}
+rss_kib() { local t=0 p; for p in "$@"; do t=$((t + $(awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0))); done; echo "$t"; }
+threads_of() { awk '/^Threads/ {print $2}' "/proc/$1/status"; }
+
+# ---- the stack: Elasticsearch, the Jina double, the index, the proxy ----------------------------
+es_port=$(free_port)
+bash "$here/scripts/es.sh" start "$work/es" "$es_port" 2>/dev/null
+es="http://127.0.0.1:$es_port"
+"$double" --assets "$here/assets" --port 0 >"$work/double.out" 2>/dev/null & pids+=($!)
+wait_for "the Jina double" 30 grep -q listening "$work/double.out"
+double_url=$(grep -oE 'http://[0-9.:]+' "$work/double.out")
+export JINA_API_URL="$double_url/v1/embeddings"
+export JINA_API_KEY="jina_test_double_key_00000000000000000000000000000000000000000000"
+export ES_URL="$es" POLYLENS_INDEX=bench POLYLENS_RATE_LIMIT_PER_MINUTE=0
+"$proxy" index "$here/assets/images" 2>"$work/index.err" || { tail -n 5 "$work/index.err" >&2; die "polylens index failed"; }
+"$proxy" serve --listen 127.0.0.1:0 >"$work/proxy.out" 2>/dev/null & proxy_pid=$!; pids+=($proxy_pid)
+wait_for "the proxy" 30 grep -q listening "$work/proxy.out"
+proxy_url=$(grep -oE 'http://[0-9.:]+' "$work/proxy.out")
+
+# ---- nginx in front of the same Elasticsearch --------------------------------------------------
+nginx_port=$(free_port)
+mkdir -p "$work/nginx/tmp" && chmod 777 "$work/nginx/tmp"
+cat >"$work/nginx/nginx.conf" <<EOF
+# Generated by bench/proxy_overhead.sh: a plain reverse proxy with keep-alive to the upstream.
+daemon off;
+master_process on;
+worker_processes auto;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/tmp/body;
+  proxy_temp_path $work/nginx/tmp/proxy;
+  fastcgi_temp_path $work/nginx/tmp/fastcgi;
+  uwsgi_temp_path $work/nginx/tmp/uwsgi;
+  scgi_temp_path $work/nginx/tmp/scgi;
+  client_max_body_size 12m;
+  client_body_buffer_size 1m;   # the kNN body (~20 KB) stays in memory, as in the proxy
+  keepalive_requests 100000;    # wrk's connections stay open for the whole run
+  keepalive_timeout 75s;
+  upstream elasticsearch {
+    server 127.0.0.1:$es_port;
+    keepalive 64;
+  }
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / {
+      proxy_pass http://elasticsearch;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffer_size 16k;
+      proxy_buffers 8 16k;
+    }
+  }
+}
+EOF
+/usr/sbin/nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" 2>"$work/nginx/stderr" & nginx_pid=$!; pids+=($nginx_pid)
+wait_for "nginx" 10 curl -fsS "http://127.0.0.1:$nginx_port/_cluster/health"
+nginx_url="http://127.0.0.1:$nginx_port"
+nginx_all() { echo "$nginx_pid" $(ps -o pid= --ppid "$nginx_pid"); }
+# shellcheck disable=SC2046
+fresh_proxy=$(rss_kib "$proxy_pid") fresh_nginx=$(rss_kib $(nginx_all))
+
+# ---- the request bodies: one query vector, the same kNN three ways --------------------------------
+k=12 num_candidates=100
+curl -fsS "$proxy_url/api/v1/embed" -H 'content-type: application/json' \
+     -d '{"inputs":[{"text":"lighthouse"}],"task":"query","dims":1024}' >"$work/embed.json"
+python3 - "$work" "$k" "$num_candidates" <<'PY'
+import json, sys
+work, k, nc = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+vector = json.load(open(f"{work}/embed.json"))["data"][0]["embedding"]
+assert len(vector) == 1024
+# What the proxy sends Elasticsearch for POST /api/v1/knn (proxy/elasticsearch_backend.cpp, knn()).
+es = {"knn": {"field": "vec_1024", "query_vector": vector, "k": k, "num_candidates": nc},
+      "_source": ["title", "tags", "credit"], "size": k}
+json.dump(es, open(f"{work}/es_body.json", "w"))
+json.dump({"vector": vector, "k": k, "num_candidates": nc, "dims": 1024}, open(f"{work}/knn_body.json", "w"))
+json.dump({"text": "lighthouse", "k": k}, open(f"{work}/search_body.json", "w"))
+PY
+# The three ways must find the same images, or the comparison means nothing.
+top_ids() { python3 -c 'import json,sys; j=json.load(sys.stdin); h=j["hits"]; h=h["hits"] if isinstance(h,dict) else h; print(",".join(x.get("_id", x.get("id")) for x in h))'; }
+direct_ids=$(curl -fsS "$es/bench/_search" -H 'content-type: application/json' --data-binary @"$work/es_body.json" | top_ids)
+nginx_ids=$(curl -fsS "$nginx_url/bench/_search" -H 'content-type: application/json' --data-binary @"$work/es_body.json" | top_ids)
+proxy_ids=$(curl -fsS "$proxy_url/api/v1/knn" -H 'content-type: application/json' --data-binary @"$work/knn_body.json" | top_ids)
+[ "$direct_ids" = "$nginx_ids" ] && [ "$direct_ids" = "$proxy_ids" ] || die "the three ways disagree on the hits: $direct_ids / $nginx_ids / $proxy_ids"
+
+# ---- wrk --------------------------------------------------------------------------------------
+# A Lua script per body: POST it, and print one machine-readable line at the end.
+for name in es knn search; do
+  cat >"$work/$name.lua" <<EOF
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local f = assert(io.open("$work/${name}_body.json", "rb"))
+wrk.body = f:read("*a")
+f:close()
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %d %d %d %d %d %d %d %d %d %d\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
+    e.connect + e.read + e.write, e.timeout, e.status, latency.mean))
+end
+EOF
+done
+results="$work/results.tsv"
+: >"$results"
+# served_connections <port>: "<wrk connections that have received bytes> <wrk connections>", from
+# the kernel's view of wrk's sockets. A server that takes connections but never answers some of them
+# shows here, where wrk's own statistics (latency of completed requests) cannot.
+served_connections() {
+  ss -Htinp state established dst "127.0.0.1:$1" |
+    awk '/users:\(\("wrk"/ {wrk = 1; n++; next} wrk {if ($0 ~ /bytes_received:[1-9]/) s++; wrk = 0} END {print s + 0, n + 0}'
+}
+# run <label> <url> <lua> <connections> <seconds> [record]
+run() {
+  local label=$1 url=$2 lua=$3 c=$4 secs=$5 record=${6:-yes} threads=2 line port sampler
+  [ "$c" -lt 2 ] && threads=1
+  port=$(sed -E 's#^https?://[^:/]+:([0-9]+).*#\1#' <<<"$url")
+  # Three quarters into the run, note how many of wrk's connections have had an answer.
+  ( sleep "$(awk -v s="$secs" 'BEGIN {print s * 0.75}')"; served_connections "$port" >"$work/served" ) & sampler=$!
+  line=$(timeout $((secs + 30)) wrk -t"$threads" -c"$c" -d"${secs}s" --timeout 10s --latency -s "$lua" "$url" | grep '^RESULT ') ||
+    die "wrk failed for $label at $c connections"
+  wait "$sampler" || true
+  [ "$record" = yes ] && printf '%s\t%s\t%s %s\n' "$label" "$c" "${line#RESULT }" "$(cat "$work/served")" >>"$results"
+  return 0
+}
+
+say "warm-up (3 s each)"
+run direct "$es/bench/_search" "$work/es.lua" 16 3 no
+run nginx "$nginx_url/bench/_search" "$work/es.lua" 16 3 no
+run proxy "$proxy_url/api/v1/knn" "$work/knn.lua" 16 3 no
+
+for c in "${connection_counts[@]}"; do
+  say "kNN at $c connection(s), ${duration} s per target"
+  run direct "$es/bench/_search" "$work/es.lua" "$c" "$duration"
+  run nginx "$nginx_url/bench/_search" "$work/es.lua" "$c" "$duration"
+  run proxy "$proxy_url/api/v1/knn" "$work/knn.lua" "$c" "$duration"
+done
+
+# Cached search: the first call embeds, every later one should be a cache hit.
+double_calls() { curl -fsS "$double_url/_control/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["embedding_requests"])'; }
+curl -fsS "$proxy_url/api/v1/search" -H 'content-type: application/json' --data-binary @"$work/search_body.json" -o /dev/null
+calls_before=$(double_calls)
+for c in "${connection_counts[@]}"; do
+  say "cached search at $c connection(s)"
+  run search "$proxy_url/api/v1/search" "$work/search.lua" "$c" "$duration"
+done
+calls_after=$(double_calls)
+search_requests=$(awk -F'\t' '$1 == "search" {split($3, f, " "); n += f[1]} END {print n + 0}' "$results")
+
+# ---- memory ------------------------------------------------------------------------------------
+memory="$work/memory.tsv"
+: >"$memory"
+# hold <label> <url> <holder-path> <probe-path> <probe-body> <rss-at-start> <pids...>: RSS of the pids idle, then
+# with N connections held open (each sent one GET <holder-path>); meanwhile a new client POSTs the
+# probe body, to see whether it is still served.
+hold() {
+  local label=$1 url=$2 path=$3 probe_path=$4 probe_body=$5 fresh=$6; shift 6
+  local idle idle_threads loaded state probe holder
+  idle=$(rss_kib "$@"); idle_threads=$(threads_of "$1")
+  node "$here/bench/hold_connections.mjs" "$url" "$held_connections" "$path" 60 </dev/null >"$work/hold.out" 2>&1 &
+  holder=$!; pids+=($holder)
+  wait_for "$held_connections connections to $label" 30 grep -q connected "$work/hold.out"
+  sleep 3  # let the server accept, answer and settle
+  loaded=$(rss_kib "$@")
+  state=$(tail -n1 "$work/hold.out")
+  probe=$(curl -s -o /dev/null --max-time 20 -w '%{http_code} %{time_total}' "$url$probe_path" \
+            -H 'content-type: application/json' --data-binary @"$probe_body" || true)
+  kill "$holder" 2>/dev/null || true; wait "$holder" 2>/dev/null || true
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$fresh" "$idle" "$loaded" "$idle_threads" "$state" "${probe:-000 20}" >>"$memory"
+  sleep 6  # the server closes what the holder left behind before the next measurement
+}
+say "memory with $held_connections connections held open"
+hold proxy "$proxy_url" /readyz /api/v1/knn "$work/knn_body.json" "$fresh_proxy" "$proxy_pid"
+# shellcheck disable=SC2046
+hold nginx "$nginx_url" /_cluster/health /bench/_search "$work/es_body.json" "$fresh_nginx" $(nginx_all)
+
+# ---- report -----------------------------------------------------------------------------------
+# (no `| head` here: under pipefail a writer cut off early would fail the script)
+es_version=$(curl -fsS "$es/_nodes/_local?filter_path=nodes.*.version" | grep -m1 -oE '[0-9]+\.[0-9]+\.[0-9]+' || echo unknown)
+nginx_version=$(/usr/sbin/nginx -v 2>&1 | sed -n 's/.*nginx\///p')
+wrk_version=$( (wrk -v 2>&1 || true) | sed -n '1s/^wrk \([^ ]*\).*/\1/p')
+httplib_version=$(grep -m1 -oE 'CPPHTTPLIB_VERSION "[^"]+"' /usr/include/httplib.h | cut -d'"' -f2 || echo unknown)
+commit=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)
+git -C "$here" diff --quiet HEAD 2>/dev/null || commit="$commit+changes"
+python3 - "$results" "$memory" "$duration" "$calls_before" "$calls_after" "$search_requests" "$held_connections" <<PY
+import sys
+results, memory, duration, calls_before, calls_after, search_requests, held = sys.argv[1:]
+rows = {}
+for line in open(results):
+    label, c, rest = line.rstrip("\n").split("\t")
+    n, dur_us, p50, p90, p99, mx, sock_err, timeouts, non2xx, mean_us, served, conns = map(float, rest.split())
+    rows[(label, int(c))] = dict(n=n, rps=n / (dur_us / 1e6), p50=p50 / 1000, p90=p90 / 1000, p99=p99 / 1000,
+                                 max=mx / 1000, errors=int(sock_err + non2xx), timeouts=int(timeouts),
+                                 served=f"{int(served)}/{int(conns)}")
+print(f"## Proxy overhead, {duration} s per run (Elasticsearch $es_version, nginx $nginx_version, wrk $wrk_version, "
+      f"cpp-httplib $httplib_version, polylens $commit; $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f", $2/1048576}' /proc/meminfo) GiB; "
+      f"load average before the run: $load_at_start)")
+print()
+print("### kNN latency (ms): the same request direct, through nginx, through POST /api/v1/knn")
+print()
+print("| clients | direct p50 | direct p99 | nginx p50 | nginx p99 | proxy p50 | proxy p99 | added by nginx p50 / p99 | added by proxy p50 / p99 |")
+print("|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+def added(x, d):
+    # Latency of the requests that completed says nothing about connections that got no answer at all.
+    if x["served"].split("/")[0] != x["served"].split("/")[1]:
+        return f"n/a: {x['served']} connections answered"
+    return f"{x['p50']-d['p50']:+.2f} / {x['p99']-d['p99']:+.2f}"
+for c in (1, 16, 64):
+    d, n, p = rows[("direct", c)], rows[("nginx", c)], rows[("proxy", c)]
+    print(f"| {c} | {d['p50']:.2f} | {d['p99']:.2f} | {n['p50']:.2f} | {n['p99']:.2f} | {p['p50']:.2f} | {p['p99']:.2f} "
+          f"| {added(n, d)} | {added(p, d)} |")
+print()
+print("### kNN throughput (requests/s) and failures")
+print()
+print("| clients | direct | nginx | proxy | connections answered (direct / nginx / proxy) | max ms (direct / nginx / proxy) | errors | timeouts > 10 s |")
+print("|--:|--:|--:|--:|--:|--:|--:|--:|")
+for c in (1, 16, 64):
+    d, n, p = rows[("direct", c)], rows[("nginx", c)], rows[("proxy", c)]
+    print(f"| {c} | {d['rps']:.0f} | {n['rps']:.0f} | {p['rps']:.0f} | {d['served']} / {n['served']} / {p['served']} "
+          f"| {d['max']:.0f} / {n['max']:.0f} / {p['max']:.0f} "
+          f"| {d['errors']} / {n['errors']} / {p['errors']} | {d['timeouts']} / {n['timeouts']} / {p['timeouts']} |")
+print()
+print("### Cached POST /api/v1/search (the same text every time)")
+print()
+print("| clients | requests/s | connections answered | p50 ms | p90 ms | p99 ms | max ms | errors | timeouts |")
+print("|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+for c in (1, 16, 64):
+    s = rows[("search", c)]
+    print(f"| {c} | {s['rps']:.0f} | {s['served']} | {s['p50']:.2f} | {s['p90']:.2f} | {s['p99']:.2f} | {s['max']:.1f} | {s['errors']} | {s['timeouts']} |")
+print()
+print(f"Embedder calls during the {int(float(search_requests))} cached searches: {int(calls_after) - int(calls_before)} "
+      "(0 means every one came from the cache).")
+print()
+print(f"### Memory (RSS, MiB), idle and with {held} keep-alive connections held open")
+print()
+print("| server | just started | idle after the runs | with connections | threads | holder's view after 3 s | a new kNN request meanwhile |")
+print("|---|--:|--:|--:|--:|---|---|")
+import json
+for line in open(memory):
+    label, fresh, idle, loaded, threads, state, probe = line.rstrip("\n").split("\t")
+    st = json.loads(state)
+    code, secs = probe.split()
+    probe_text = f"HTTP {code} in {float(secs)*1000:.0f} ms" if code != "000" else f"no answer within {float(secs):.0f} s"
+    who = "proxy" if label == "proxy" else "nginx (master + workers)"
+    print(f"| {who} | {int(fresh)/1024:.1f} | {int(idle)/1024:.1f} | {int(loaded)/1024:.1f} | {threads} | {st['connected']} connected, "
+          f"{st['answered']} answered, {st['open']} open | {probe_text} |")
+PY
