@@ -34,6 +34,7 @@ struct config {
   std::string es_username;
   std::string es_password;  // secret
   int es_timeout_ms = 10000;
+  int es_max_retries = 2;
   std::string index_name = "polylens";
   std::vector<vector_field> fields = {{1024, "hnsw"}, {256, "int8_hnsw"}};
 

@@ -6,6 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "base64.h"
+#include "retry_policy.h"
+
+#include <thread>
 #include "log.h"
 
 namespace polylens {
@@ -78,7 +81,7 @@ std::string now_iso8601() {
 }  // namespace
 
 elasticsearch_backend::elasticsearch_backend(const config& settings)
-    : index_(settings.index_name), fields_(settings.fields),
+    : index_(settings.index_name), fields_(settings.fields), max_retries_(settings.es_max_retries),
       upstream_(settings.es_url, settings.es_connect_timeout_ms, settings.es_timeout_ms, auth_headers(settings)) {}
 
 api_error elasticsearch_backend::failure(const upstream_response& r, const std::string& doing) const {
@@ -99,8 +102,23 @@ api_error elasticsearch_backend::failure(const upstream_response& r, const std::
           where + " failed while " + doing + " (HTTP " + std::to_string(r.status) + " " + redact(reason) + ")"};
 }
 
+// Elasticsearch answers 429 when its queues are full and 502-504 through a load balancer that lost a
+// node; both pass. Every request here is safe to repeat: reads, and writes keyed by content hash.
+upstream_response elasticsearch_backend::send(const std::string& method, const std::string& path,
+                                              const std::string& body, const std::string& content_type) {
+  constexpr auto max_wait = std::chrono::milliseconds(5000);
+  for (int attempt = 0;; ++attempt) {
+    upstream_response r = upstream_.send(method, path, body, content_type);
+    if (attempt >= max_retries_ || !retry_is_worth_it(r, false)) return r;
+    auto wait = std::min(retry_after(r).value_or(retry_backoff(attempt, 100, 2000)), max_wait);
+    log_warn("retrying Elasticsearch", {{"attempt", attempt + 1}, {"status", r.status},
+                                        {"failure", r.failure_text}, {"wait_ms", wait.count()}});
+    std::this_thread::sleep_for(wait);
+  }
+}
+
 result<std::string> elasticsearch_backend::version() {
-  auto r = upstream_.send("GET", "/_nodes/_local?filter_path=nodes.*.version");
+  auto r = send("GET", "/_nodes/_local?filter_path=nodes.*.version");
   if (r.status != 200) return failure(r, "asking its version");
   auto j = json::parse(r.body, nullptr, false);
   if (j.is_object() && j.contains("nodes") && j["nodes"].is_object())
@@ -110,9 +128,9 @@ result<std::string> elasticsearch_backend::version() {
 }
 
 result<bool> elasticsearch_backend::ensure_index() {
-  auto head = upstream_.send("HEAD", "/" + index_);
+  auto head = send("HEAD", "/" + index_);
   if (head.status == 200) {
-    auto r = upstream_.send("GET", "/" + index_ + "/_mapping");
+    auto r = send("GET", "/" + index_ + "/_mapping");
     if (r.status != 200) return failure(r, "reading the mapping of '" + index_ + "'");
     auto j = json::parse(r.body, nullptr, false);
     json properties = j.is_object() && j.contains(index_) ? j[index_]["mappings"].value("properties", json::object())
@@ -130,7 +148,7 @@ result<bool> elasticsearch_backend::ensure_index() {
     return false;
   }
   if (head.status != 404) return failure(head, "checking whether the index '" + index_ + "' exists");
-  auto r = upstream_.send("PUT", "/" + index_, dump(mapping_for(fields_)));
+  auto r = send("PUT", "/" + index_, dump(mapping_for(fields_)));
   if (r.status == 400 && r.body.find("resource_already_exists_exception") != std::string::npos) return false;
   if (r.status != 200) return failure(r, "creating the index '" + index_ + "'");
   json vector_fields = json::array();
@@ -140,7 +158,7 @@ result<bool> elasticsearch_backend::ensure_index() {
 }
 
 result<long long> elasticsearch_backend::count() {
-  auto r = upstream_.send("GET", "/" + index_ + "/_count");
+  auto r = send("GET", "/" + index_ + "/_count");
   if (r.status != 200) return failure(r, "counting documents");
   auto j = json::parse(r.body, nullptr, false);
   if (!j.is_object() || !j.contains("count")) return api_error{error_type::backend_error, "Elasticsearch sent a _count without count"};
@@ -151,7 +169,7 @@ result<std::set<std::string>> elasticsearch_backend::existing_ids(const std::vec
   std::set<std::string> found;
   if (ids.empty()) return found;
   json body = {{"ids", ids}};
-  auto r = upstream_.send("POST", "/" + index_ + "/_mget?_source=false", dump(body));
+  auto r = send("POST", "/" + index_ + "/_mget?_source=false", dump(body));
   if (r.status != 200) return failure(r, "looking up existing documents");
   auto j = json::parse(r.body, nullptr, false);
   if (j.is_object() && j.contains("docs"))
@@ -174,7 +192,7 @@ result<std::vector<bulk_item_outcome>> elasticsearch_backend::bulk_index(const s
     for (const auto& [dims, vec] : d.vectors) source["vec_" + std::to_string(dims)] = vec;
     ndjson += dump(source) + "\n";
   }
-  auto r = upstream_.send("POST", "/" + index_ + "/_bulk" + (wait ? "?refresh=wait_for" : ""), ndjson,
+  auto r = send("POST", "/" + index_ + "/_bulk" + (wait ? "?refresh=wait_for" : ""), ndjson,
                           "application/x-ndjson");
   if (r.status != 200) return failure(r, "bulk indexing " + std::to_string(docs.size()) + " documents");
   auto j = json::parse(r.body, nullptr, false);
@@ -190,7 +208,7 @@ result<std::vector<bulk_item_outcome>> elasticsearch_backend::bulk_index(const s
 }
 
 result<bool> elasticsearch_backend::refresh() {
-  auto r = upstream_.send("POST", "/" + index_ + "/_refresh");
+  auto r = send("POST", "/" + index_ + "/_refresh");
   if (r.status != 200) return failure(r, "refreshing the index");
   return true;
 }
@@ -208,7 +226,7 @@ result<std::vector<search_hit>> elasticsearch_backend::knn(const vector_field& f
     filters.push_back({{"bool", {{"must_not", {{"ids", {{"values", {query.exclude_id}}}}}}}}});
   if (!filters.empty()) knn["filter"] = filters;
   json body = {{"knn", std::move(knn)}, {"_source", {"title", "tags", "credit"}}, {"size", query.k}};
-  auto r = upstream_.send("POST", "/" + index_ + "/_search", dump(body));
+  auto r = send("POST", "/" + index_ + "/_search", dump(body));
   if (r.status != 200) return failure(r, "searching " + field.name());
   auto j = json::parse(r.body, nullptr, false);
   if (!j.is_object() || !j.contains("hits")) return api_error{error_type::backend_error, "Elasticsearch sent a search reply without hits"};
@@ -231,7 +249,7 @@ result<std::vector<float>> elasticsearch_backend::vector_of(const std::string& i
   json body = {{"query", {{"ids", {{"values", {id}}}}}},
                {"_source", {{"includes", {field.name()}}, {"exclude_vectors", false}}},
                {"size", 1}};
-  auto r = upstream_.send("POST", "/" + index_ + "/_search", dump(body));
+  auto r = send("POST", "/" + index_ + "/_search", dump(body));
   if (r.status != 200) return failure(r, "reading the vector of an image");
   auto j = json::parse(r.body, nullptr, false);
   if (!j.is_object() || !j.contains("hits") || j["hits"]["hits"].empty())
@@ -243,14 +261,14 @@ result<std::vector<float>> elasticsearch_backend::vector_of(const std::string& i
 }
 
 result<bool> elasticsearch_backend::remove(const std::string& id) {
-  auto r = upstream_.send("DELETE", "/" + index_ + "/_doc/" + id + "?refresh=wait_for");
+  auto r = send("DELETE", "/" + index_ + "/_doc/" + id + "?refresh=wait_for");
   if (r.status == 404 && r.body.find("index_not_found") == std::string::npos) return false;
   if (r.status != 200) return failure(r, "deleting an image");
   return true;
 }
 
 result<std::map<std::string, long long>> elasticsearch_backend::vector_field_bytes() {
-  auto r = upstream_.send("POST", "/" + index_ + "/_disk_usage?run_expensive_tasks=true");
+  auto r = send("POST", "/" + index_ + "/_disk_usage?run_expensive_tasks=true");
   if (r.status != 200) return failure(r, "measuring disk usage");
   auto j = json::parse(r.body, nullptr, false);
   std::map<std::string, long long> out;
@@ -265,7 +283,7 @@ result<std::map<std::string, long long>> elasticsearch_backend::vector_field_byt
 }
 
 result<std::string> elasticsearch_backend::thumbnail(const std::string& id) {
-  auto r = upstream_.send("GET", "/" + index_ + "/_doc/" + id + "?_source_includes=thumbnail");
+  auto r = send("GET", "/" + index_ + "/_doc/" + id + "?_source_includes=thumbnail");
   if (r.status == 404 && r.body.find("index_not_found") == std::string::npos)
     return api_error{error_type::not_found, "no image with id '" + id + "'"};
   if (r.status != 200) return failure(r, "reading a thumbnail");

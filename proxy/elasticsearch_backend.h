@@ -66,9 +66,12 @@ class elasticsearch_backend {
 
  private:
   api_error failure(const upstream_response& r, const std::string& doing) const;
+  upstream_response send(const std::string& method, const std::string& path, const std::string& body = "",
+                         const std::string& content_type = "application/json");
 
   std::string index_;
   std::vector<vector_field> fields_;
+  int max_retries_;
   upstream_client upstream_;
 };
 

@@ -211,6 +211,7 @@ http_response http_response::error(const api_error& error) {
   http_response r;
   r.status = error.http_status();
   r.body = api_error{error.type, redact(error.message)}.to_json();
+  r.log["error"] = error.type_name();  // upstream failures show in the access log by their type
   return r;
 }
 
@@ -238,7 +239,29 @@ bool http_server::serve_static(const std::string& folder) {
   return true;
 }
 
+namespace {
+// Socket-level settings: they must be in place before the listening socket is made (bind).
+void configure_sockets(httplib::Server& server, int threads) {
+  // httplib writes a response's headers and body separately; without TCP_NODELAY on the accepted
+  // socket, Nagle holds the body until the client's delayed ACK: +40 ms per request on a kept-alive
+  // connection (measured, docs/benchmarks.md). set_tcp_nodelay() does not reach accepted sockets in
+  // this httplib; an option on the listening socket does (Linux copies it to accepted ones). Also
+  // SO_REUSEADDR instead of httplib's default SO_REUSEPORT, which would let a second process share
+  // the port silently.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
+  });
+  // httplib serves a connection per worker thread for as long as it is kept alive; its default of
+  // 8 workers let 8 idle browser connections lock everyone else out (measured).
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  server.set_keep_alive_timeout(5);
+}
+}  // namespace
+
 int http_server::bind(const std::string& host, int port) {
+  configure_sockets(*server_, settings_.http_threads);
   if (port == 0) return server_->bind_to_any_port(host);
   return server_->bind_to_port(host, port) ? port : -1;
 }
@@ -283,6 +306,7 @@ result<int> http_server::bind_https() {
   });
   if (!server->is_valid())
     return api_error{error_type::invalid_request, failure.empty() ? "cannot set up TLS: " + openssl_reasons() : failure};
+  configure_sockets(*server, settings_.http_threads);
   int bound = port == 0 ? server->bind_to_any_port(host) : (server->bind_to_port(host, port) ? port : -1);
   if (bound < 0) return api_error{error_type::invalid_request, "cannot listen for HTTPS on " + listen + ": is the port in use?"};
   tls_server_ = std::move(server);
@@ -294,22 +318,6 @@ void http_server::install(httplib::Server& server, bool tls) {
   server.set_payload_max_length(limits::max_request_body_bytes);
   server.set_read_timeout(30, 0);
   server.set_keep_alive_max_count(1000);
-  // httplib writes a response's headers and body separately; without TCP_NODELAY on the accepted
-  // socket, Nagle holds the body until the client's delayed ACK: +40 ms per request on a kept-alive
-  // connection (measured, docs/benchmarks.md). set_tcp_nodelay() does not reach accepted sockets in
-  // this httplib; an option on the listening socket does (Linux copies it to accepted ones). Also
-  // SO_REUSEADDR instead of httplib's default SO_REUSEPORT, which would let a second process share
-  // the port silently.
-  server.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-    setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
-  });
-  // httplib serves a connection per worker thread for as long as it is kept alive; its default of
-  // 8 workers let 8 idle browser connections lock everyone else out (measured).
-  const int threads = settings_.http_threads;
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
-  server.set_keep_alive_timeout(5);
 
   // Starts a request's context and gives its response the headers every response carries. Runs from
   // pre-routing, and from the error handler for requests too malformed to be routed.

@@ -1,5 +1,7 @@
 #include "jina_client.h"
 
+#include "retry_policy.h"
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -29,35 +31,8 @@ constexpr int backoff_base_ms = 250;
 constexpr int backoff_cap_ms = 8'000;
 
 // Contract section 5.2: 429 and the transient 5xx are worth another try; every other 4xx is final
-// (a bad key, an empty balance or a refused request will not change by asking again). A read
-// timeout is not retried either: the caller has already waited the whole timeout once.
-bool retryable(const upstream_response& r) {
-  if (r.failure == transport_failure::connect || r.failure == transport_failure::closed) return true;
-  if (r.failure != transport_failure::none) return false;
-  return r.status == 429 || r.status == 500 || r.status == 502 || r.status == 503 || r.status == 504;
-}
-
-// Retry-After as delta-seconds or an HTTP-date (RFC 9110 10.2.3); nullopt when absent or unreadable.
-std::optional<milliseconds> retry_after(const upstream_response& r) {
-  std::string value = r.header("retry-after");
-  if (value.empty()) return std::nullopt;
-  if (std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); })) {
-    if (value.size() > 6) return milliseconds(999'999'000);  // days: as good as forever here
-    return milliseconds(std::stoll(value) * 1000);
-  }
-  std::tm tm{};
-  if (!strptime(value.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm)) return std::nullopt;
-  auto when = std::chrono::system_clock::from_time_t(timegm(&tm));
-  auto wait = std::chrono::duration_cast<milliseconds>(when - std::chrono::system_clock::now());
-  return std::max(wait, milliseconds(0));
-}
-
-// Exponential backoff with jitter: attempt 0 waits 125-250 ms, then twice that, up to 8 s.
-milliseconds backoff(int attempt) {
-  static thread_local std::mt19937 rng{std::random_device{}()};
-  int cap = std::min(backoff_base_ms << std::min(attempt, 10), backoff_cap_ms);
-  return milliseconds(std::uniform_int_distribution<int>(cap / 2, cap)(rng));
-}
+// (a bad key, an empty balance or a refused request will not change by asking again).
+bool retryable(const upstream_response& r) { return retry_is_worth_it(r, true); }
 
 std::string upstream_detail(const upstream_response& r) {
   auto body = json::parse(r.body, nullptr, false);
@@ -178,7 +153,7 @@ result<jina_client::attempts> jina_client::send_with_retries(const std::string& 
                {{"embedder_url", url_}});
 
     if (!retryable(out.last) || out.count > max_retries_) return out;
-    milliseconds wait = backoff(out.count - 1);
+    milliseconds wait = retry_backoff(out.count - 1, backoff_base_ms, backoff_cap_ms);
     if (auto asked = retry_after(out.last)) {
       if (*asked > max_retry_after) {
         out.gave_up_why = "it asks us to wait " + std::to_string((asked->count() + 999) / 1000) +

@@ -103,7 +103,10 @@ http_response handle_search(services& s, const http_request& req) {
   response.tokens = tokens;
   http_response out = http_response::json(search_response_to_json(response));
   out.headers["Server-Timing"] = server_timing(embed_ms, knn_ms, response.took_ms.total_ms);
-  out.log = {{"cache", request.id.empty() ? (cached ? "hit" : "miss") : "none"}, {"dims", response.dims}};
+  // Which upstreams answered: the embedder (or the cache, or nobody for "more like this") and Elasticsearch.
+  out.log = {{"cache", request.id.empty() ? (cached ? "hit" : "miss") : "none"},
+             {"dims", response.dims},
+             {"upstream", {{"jina", request.id.empty() && !cached ? "200" : "-"}, {"elasticsearch", "200"}}}};
   return out;
 }
 

@@ -15,12 +15,12 @@ import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  paths, TEST_KEY, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, uniqueIndexName,
+  paths, TEST_KEY, secret, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, uniqueIndexName,
 } from '../lib/stack.mjs';
 import { idOfFile } from '../lib/dataset.mjs';
 
 const index = uniqueIndexName('polylens-bad');
-const ADMIN_TOKEN = 'bad-requests-admin-token-0123456'; // 32 characters
+const ADMIN_TOKEN = secret('bad-requests-admin-token-0123456'); // 32 characters
 assert.equal(ADMIN_TOKEN.length, 32);
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const MAX_BATCH = 16; // config.h max_batch_size: inputs per /embed, images per /images

@@ -4,13 +4,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  paths, TEST_KEY, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, postJson, uniqueIndexName,
+  paths, TEST_KEY, secret, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, postJson, uniqueIndexName,
 } from '../lib/stack.mjs';
 import { requestJson } from '../lib/http.mjs';
 import { idOfFile, loadImageTags } from '../lib/dataset.mjs';
 
 const index = uniqueIndexName('polylens-gateway');
-const ADMIN = 'admin-token-for-tests-0123456789abcdef';
+const ADMIN = secret('admin-token-for-tests-0123456789abcdef');
 let double, proxy;
 const imageCount = Object.keys(loadImageTags(paths.assets)).length;
 

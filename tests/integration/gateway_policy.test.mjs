@@ -14,12 +14,12 @@ import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, copyFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  paths, TEST_KEY, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, uniqueIndexName, postJson,
+  paths, TEST_KEY, secret, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, uniqueIndexName, postJson,
 } from '../lib/stack.mjs';
 import { idOfFile } from '../lib/dataset.mjs';
 
 const index = uniqueIndexName('polylens-gateway');
-const ADMIN_TOKEN = `gateway-admin-${randomBytes(12).toString('hex')}`;
+const ADMIN_TOKEN = secret(`gateway-admin-${randomBytes(12).toString('hex')}`);
 const KIOSK = 'https://kiosk.example.org';
 const SEARCH = '/api/v1/search';
 const thumbnail = (id) => `/api/v1/images/${id}/thumbnail`;

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import {
-  TEST_KEY, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, postJson, uniqueIndexName,
+  TEST_KEY, secret, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, postJson, uniqueIndexName,
 } from '../lib/stack.mjs';
 
 const index = uniqueIndexName('polylens-fail');
@@ -61,7 +61,7 @@ test('a missing index -> 503 that says to index images first', async () => {
 });
 
 test('the Jina API refusing the key -> 502 embedder_auth_failed, key not echoed', async () => {
-  const wrongKey = 'jina_wrong_key_' + '1'.repeat(50); // well-formed (65 characters), unknown
+  const wrongKey = secret('jina_wrong_key_' + '1'.repeat(50)); // well-formed (65 characters), unknown
   const proxy = await proxyWith({ JINA_API_KEY: wrongKey });
   const r = await postJson(`${proxy.url}/api/v1/search`, { text: 'cat' });
   assert.equal(r.status, 502, r.text);

@@ -1,7 +1,8 @@
 // Debian's headless Chromium driven by playwright-core. Any console error or page error fails the
 // test that opened the page; screenshots are kept in the artifacts folder.
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { recordDir } from './record.mjs';
 
 export const artifactsDir = process.env.POLYLENS_ARTIFACTS ?? '/tmp/polylens-artifacts';
 
@@ -28,6 +29,16 @@ export async function openPage(browser, url, { width = 1280, height = 800 } = {}
   const problems = [];
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  // What the page received goes to the run's record too (text answers), for the final secret scan.
+  page.on('response', async (r) => {
+    const type = r.headers()['content-type'] ?? '';
+    let body = '';
+    try {
+      if (/json|text|javascript/.test(type)) body = await r.text();
+    } catch {}
+    const headers = Object.entries(r.headers()).map(([k, v]) => `${k}: ${v}`).join('\n');
+    appendFileSync(`${recordDir}/browser-${process.pid}.log`, `${r.status()} ${r.url()}\n${headers}\n\n${body}\n\n`);
+  });
   await page.goto(url);
   return { page, problems };
 }

@@ -1,6 +1,8 @@
 // Starts the real processes the integration and e2e tests talk to: the Jina test double and the
 // polylens proxy, each on a free loopback port. Elasticsearch is already running (ctest fixture).
 import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { recordDir, secret } from './record.mjs';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 export { postJson } from './http.mjs';
@@ -13,7 +15,8 @@ export const paths = {
 };
 
 // The double's default key (tests/jina_double). Every log line and response is scanned for it.
-export const TEST_KEY = 'jina_test_double_key_00000000000000000000000000000000000000000000';
+export const TEST_KEY = secret('jina_test_double_key_00000000000000000000000000000000000000000000');
+export { secret };
 
 function must(name) {
   const value = process.env[name];
@@ -33,6 +36,7 @@ export function uniqueIndexName(prefix) {
 // Spawns a command and resolves once a stdout line matches `ready`; collects all output.
 function startProcess(command, args, { env = {}, ready }) {
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  record(child);
   const output = { stdout: [], stderr: [] };
   let buffered = '';
   return new Promise((resolve, reject) => {
@@ -53,6 +57,14 @@ function startProcess(command, args, { env = {}, ready }) {
       }
     });
   });
+}
+
+// Everything a process prints goes to the run's record too, for the final secret scan.
+function record(child) {
+  const file = createWriteStream(`${recordDir}/process-${process.pid}-${child.pid}.log`);
+  child.stdout.on('data', (d) => file.write(d));
+  child.stderr.on('data', (d) => file.write(d));
+  child.on('exit', () => file.end());
 }
 
 export function stopProcess(child) {
@@ -92,6 +104,7 @@ export function startProxy({ env, args = [] }) {
 // Runs `polylens index <folder>` to completion.
 export function runIndexer({ env, folder = `${paths.assets}/images`, args = [] }) {
   const child = spawn(paths.proxy, ['index', folder, ...args], { env: { ...process.env, ...env } });
+  record(child);
   const output = { stdout: '', stderr: '' };
   child.stdout.setEncoding('utf8').on('data', (d) => (output.stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d) => (output.stderr += d));
