@@ -6,13 +6,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync, truncateSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  paths, startDouble, startProxy, stopProcess, proxyEnv, runIndexer, deleteIndex, postJson, uniqueIndexName,
+  paths, closedPort, startDouble, startProxy, stopProcess, proxyEnv, runIndexer, deleteIndex, postJson, uniqueIndexName,
 } from '../lib/stack.mjs';
 
 const index = uniqueIndexName('polylens-embedder');
@@ -80,13 +79,6 @@ const logLines = (proxy) =>
     }
   });
 
-async function closedPort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 // ---- the double over HTTPS -----------------------------------------------------------------------
 

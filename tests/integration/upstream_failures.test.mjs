@@ -2,23 +2,14 @@
 // API refusing the key (502 saying so, without echoing it), and recovery without a restart.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import {
-  TEST_KEY, secret, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, postJson, uniqueIndexName,
+  TEST_KEY, secret, closedPort, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, postJson, uniqueIndexName,
 } from '../lib/stack.mjs';
 
 const index = uniqueIndexName('polylens-fail');
 let double;
 const proxies = [];
 
-// A loopback port with nothing listening on it.
-async function closedPort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function proxyWith(overrides) {
   const proxy = await startProxy({ env: { ...proxyEnv({ double, index }), ...overrides } });

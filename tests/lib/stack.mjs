@@ -5,6 +5,7 @@ import { createWriteStream } from 'node:fs';
 import { recordDir, secret } from './record.mjs';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 export { postJson } from './http.mjs';
 
 export const paths = {
@@ -27,6 +28,15 @@ function must(name) {
 export function esUrl() {
   const file = must('POLYLENS_ES_URL_FILE');
   return readFileSync(file, 'utf8').trim();
+}
+
+// A loopback port with nothing listening on it.
+export async function closedPort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 export function uniqueIndexName(prefix) {
