@@ -15,13 +15,19 @@ es_port=${POLYLENS_DEMO_ES_PORT:-9200}
 state=$(mktemp -d /tmp/polylens-demo.XXXXXX)
 chmod 755 "$state"
 pids=()
+cleaned=0
 cleanup() {
+  [ "$cleaned" = 1 ] && return
+  cleaned=1
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   bash "$here/scripts/es.sh" stop "$state/es" || true
   rm -rf "$state"
 }
-trap cleanup EXIT INT TERM
+# A signal must end the script too, not only clean up: otherwise it would go on to the next step
+# with Elasticsearch and the double already gone.
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
 
 if [ -z "${ES_URL:-}" ]; then
   bash "$here/scripts/es.sh" start "$state/es" "$es_port"
