@@ -40,6 +40,28 @@ std::optional<api_error> check_num_candidates(int num_candidates, int k) {
   return std::nullopt;
 }
 constexpr std::size_t max_tags = 32, max_tag_bytes = 128, max_metadata_bytes = 1024;
+
+// The kNN options search and knn share: k, dims, num_candidates, tags. nullopt when `key` is none
+// of them; otherwise whether it was read, or what is wrong with it.
+std::optional<result<bool>> read_knn_option(const std::string& key, const json& value, int& k, int& dims,
+                                            int& num_candidates, std::vector<std::string>& tags) {
+  auto read_int = [&](int& target, long long min, long long max) -> result<bool> {
+    auto v = json_fields::integer(value, key, min, max);
+    if (!v) return v.error();
+    target = *v;
+    return true;
+  };
+  if (key == "k") return read_int(k, limits::min_k, limits::max_k);
+  if (key == "dims") return read_int(dims, limits::min_dims, limits::full_dims);
+  if (key == "num_candidates") return read_int(num_candidates, 1, 10000);
+  if (key == "tags") {
+    auto list = json_fields::text_list(value, "tags", max_tags, max_tag_bytes);
+    if (!list) return result<bool>(list.error());
+    tags = std::move(*list);
+    return result<bool>(true);
+  }
+  return std::nullopt;
+}
 }  // namespace
 
 result<search_request> search_request_parse(std::string_view body) {
@@ -65,22 +87,8 @@ result<search_request> search_request_parse(std::string_view body) {
       if (!id) return id.error();
       request.id = *id;
       ++given;
-    } else if (key == "k") {
-      auto k = json_fields::integer(value, "k", limits::min_k, limits::max_k);
-      if (!k) return k.error();
-      request.k = *k;
-    } else if (key == "dims") {
-      auto dims = json_fields::integer(value, "dims", limits::min_dims, limits::full_dims);
-      if (!dims) return dims.error();
-      request.dims = *dims;
-    } else if (key == "num_candidates") {
-      auto n = json_fields::integer(value, "num_candidates", 1, 10000);
-      if (!n) return n.error();
-      request.num_candidates = *n;
-    } else if (key == "tags") {
-      auto tags = json_fields::text_list(value, "tags", max_tags, max_tag_bytes);
-      if (!tags) return tags.error();
-      request.tags = std::move(*tags);
+    } else if (auto read = read_knn_option(key, value, request.k, request.dims, request.num_candidates, request.tags)) {
+      if (!*read) return read->error();
     } else {
       return json_fields::unknown_field(key, "the search request", "text, image or id, k, dims, num_candidates, tags");
     }
@@ -142,22 +150,8 @@ result<knn_request> knn_request_parse(std::string_view body) {
       auto v = json_fields::vector(value, "vector", limits::min_dims, limits::full_dims);
       if (!v) return v.error();
       request.vector = std::move(*v);
-    } else if (key == "k") {
-      auto k = json_fields::integer(value, "k", limits::min_k, limits::max_k);
-      if (!k) return k.error();
-      request.k = *k;
-    } else if (key == "num_candidates") {
-      auto n = json_fields::integer(value, "num_candidates", 1, 10000);
-      if (!n) return n.error();
-      request.num_candidates = *n;
-    } else if (key == "dims") {
-      auto dims = json_fields::integer(value, "dims", limits::min_dims, limits::full_dims);
-      if (!dims) return dims.error();
-      request.dims = *dims;
-    } else if (key == "tags") {
-      auto tags = json_fields::text_list(value, "tags", max_tags, max_tag_bytes);
-      if (!tags) return tags.error();
-      request.tags = std::move(*tags);
+    } else if (auto read = read_knn_option(key, value, request.k, request.dims, request.num_candidates, request.tags)) {
+      if (!*read) return read->error();
     } else {
       return json_fields::unknown_field(key, "the knn request", "vector, k, num_candidates, dims, tags");
     }
