@@ -229,7 +229,7 @@ const std::vector<option_spec>& option_table() {
        STRING_OPTION(tls_cert_file)},
       {"tls-key", "POLYLENS_TLS_KEY", "tls_key", "FILE", "PEM private key for --https-listen", STRING_OPTION(tls_key_file)},
       {"metadata", "", "", "FILE",
-       "index: sidecar TSV (file, tags, caption, licence, ...); default images.tsv in or beside the folder",
+       "index: sidecar TSV or JSON (file, tags, caption, licence, ...); default images.tsv or images.json in or beside the folder",
        STRING_OPTION(metadata_file)},
   };
   return table;

@@ -4,12 +4,11 @@
 #include <chrono>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "base64.h"
-#include "retry_policy.h"
-
-#include <thread>
 #include "log.h"
+#include "retry_policy.h"
 
 namespace polylens {
 
@@ -180,31 +179,46 @@ result<std::set<std::string>> elasticsearch_backend::existing_ids(const std::vec
 
 result<std::vector<bulk_item_outcome>> elasticsearch_backend::bulk_index(const std::vector<image_document>& docs,
                                                                          bool wait) {
-  std::string ndjson;
   const std::string ingested_at = now_iso8601();
-  for (const auto& d : docs) {
-    ndjson += dump({{"index", {{"_id", d.id}}}}) + "\n";
-    json source = {{"file", d.file},         {"title", d.title},     {"caption", d.caption},
-                   {"tags", d.tags},         {"licence", d.licence}, {"credit", d.credit},
-                   {"source_url", d.source_url}, {"width", d.width}, {"height", d.height},
-                   {"content_hash", d.id},   {"ingested_at", ingested_at},
-                   {"thumbnail", base64_encode(d.thumbnail_jpeg)}};
-    for (const auto& [dims, vec] : d.vectors) source["vec_" + std::to_string(dims)] = vec;
-    ndjson += dump(source) + "\n";
+  std::vector<bulk_item_outcome> out(docs.size());
+  std::vector<std::size_t> pending(docs.size());  // indices into docs still to send
+  for (std::size_t i = 0; i < docs.size(); ++i) pending[i] = i;
+  // A bulk call can succeed as a whole while single items are refused; 429 (a full write queue) is
+  // the one item failure worth repeating, and only those items are sent again.
+  for (int attempt = 0;; ++attempt) {
+    std::string ndjson;
+    for (std::size_t i : pending) {
+      const image_document& d = docs[i];
+      ndjson += dump({{"index", {{"_id", d.id}}}}) + "\n";
+      json source = {{"file", d.file},         {"title", d.title},     {"caption", d.caption},
+                     {"tags", d.tags},         {"licence", d.licence}, {"credit", d.credit},
+                     {"source_url", d.source_url}, {"width", d.width}, {"height", d.height},
+                     {"content_hash", d.id},   {"ingested_at", ingested_at},
+                     {"thumbnail", base64_encode(d.thumbnail_jpeg)}};
+      for (const auto& [dims, vec] : d.vectors) source["vec_" + std::to_string(dims)] = vec;
+      ndjson += dump(source) + "\n";
+    }
+    auto r = send("POST", "/" + index_ + "/_bulk" + (wait ? "?refresh=wait_for" : ""), ndjson,
+                  "application/x-ndjson");
+    if (r.status != 200) return failure(r, "bulk indexing " + std::to_string(pending.size()) + " documents");
+    auto j = json::parse(r.body, nullptr, false);
+    if (!j.is_object() || !j.contains("items") || j["items"].size() != pending.size())
+      return api_error{error_type::backend_error, "Elasticsearch sent a _bulk reply without one item per document"};
+    std::vector<std::size_t> refused;
+    for (std::size_t n = 0; n < pending.size(); ++n) {
+      const json& op = j["items"][n].begin().value();
+      bulk_item_outcome& o = out[pending[n]];
+      o = {op.value("_id", ""), op.value("status", 0), ""};
+      if (op.contains("error")) o.error = es_reason(dump({{"error", op["error"]}}));
+      if (o.status == 429) refused.push_back(pending[n]);
+    }
+    if (refused.empty() || attempt >= max_retries_) return out;
+    auto pause = retry_backoff(attempt, 100, 2000);
+    log_warn("Elasticsearch refused some documents (429); sending them again",
+             {{"documents", refused.size()}, {"attempt", attempt + 1}, {"wait_ms", pause.count()}});
+    std::this_thread::sleep_for(pause);
+    pending = std::move(refused);
   }
-  auto r = send("POST", "/" + index_ + "/_bulk" + (wait ? "?refresh=wait_for" : ""), ndjson,
-                          "application/x-ndjson");
-  if (r.status != 200) return failure(r, "bulk indexing " + std::to_string(docs.size()) + " documents");
-  auto j = json::parse(r.body, nullptr, false);
-  if (!j.is_object() || !j.contains("items")) return api_error{error_type::backend_error, "Elasticsearch sent a _bulk reply without items"};
-  std::vector<bulk_item_outcome> out;
-  for (const auto& item : j["items"]) {
-    const json& op = item.begin().value();
-    bulk_item_outcome o{op.value("_id", ""), op.value("status", 0), ""};
-    if (op.contains("error")) o.error = es_reason(dump({{"error", op["error"]}}));
-    out.push_back(std::move(o));
-  }
-  return out;
 }
 
 result<bool> elasticsearch_backend::refresh() {

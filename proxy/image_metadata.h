@@ -1,6 +1,7 @@
-// Sidecar metadata for a folder of images: a TSV with a header row and a `file` column; the other
-// columns Polylens reads are tags (comma-separated), caption, title, licence, author, source_url,
-// notes and credit. assets/images.tsv is one.
+// Sidecar metadata for a folder of images: a TSV with a header row and a `file` column, or a JSON
+// array of objects with the same keys. The other columns Polylens reads are tags (comma-separated,
+// or an array in JSON), caption, title, licence, author, source_url, notes and credit.
+// assets/images.tsv is one.
 #pragma once
 #include <map>
 #include <string>
@@ -20,7 +21,8 @@ struct image_metadata {
 };
 
 // file name -> metadata
-result<std::map<std::string, image_metadata>> image_metadata_load(const std::string& tsv_path);
+// A .json path is read as JSON, anything else as TSV.
+result<std::map<std::string, image_metadata>> image_metadata_load(const std::string& path);
 
 // What to show when there is no sidecar row: the file name without extension, dashes as spaces.
 std::string title_from_file_name(const std::string& file_name);

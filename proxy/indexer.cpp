@@ -20,13 +20,21 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Every image below the folder, subfolders included, in a stable order so a restarted run walks the
+// same path. Hidden files and folders (.thumbnails, .git) are skipped.
 std::vector<fs::path> image_files(const fs::path& folder) {
-  static const std::set<std::string> extensions = {".jpg", ".jpeg", ".png", ".gif", ".bmp"};
+  static const std::set<std::string> extensions = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp"};
   std::vector<fs::path> out;
-  for (const auto& entry : fs::directory_iterator(folder)) {
-    std::string ext = entry.path().extension().string();
+  auto options = fs::directory_options::skip_permission_denied;
+  for (auto it = fs::recursive_directory_iterator(folder, options); it != fs::recursive_directory_iterator(); ++it) {
+    const fs::path& path = it->path();
+    if (path.filename().string().rfind('.', 0) == 0) {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
+    std::string ext = path.extension().string();
     for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (entry.is_regular_file() && extensions.count(ext)) out.push_back(entry.path());
+    if (it->is_regular_file() && extensions.count(ext)) out.push_back(path);
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -34,8 +42,9 @@ std::vector<fs::path> image_files(const fs::path& folder) {
 
 std::string metadata_path(const config& c, const fs::path& folder) {
   if (!c.metadata_file.empty()) return c.metadata_file;
-  for (const auto& candidate : {folder / "images.tsv", folder.parent_path() / "images.tsv"})
-    if (fs::exists(candidate)) return candidate.string();
+  for (const auto& dir : {folder, folder.parent_path()})
+    for (const char* name : {"images.tsv", "images.json"})
+      if (fs::exists(dir / name)) return (dir / name).string();
   return "";
 }
 
@@ -58,13 +67,17 @@ struct progress {
   }
 };
 
-// Reads one file and prepares it; an error names the file and the decoder's reason.
-result<ingest_item> prepare_file(const fs::path& path, const std::map<std::string, image_metadata>& metadata) {
+// Reads one file and prepares it; an error names the file and the decoder's reason. Its name is the
+// path below the folder; a sidecar row may name it that way or by its bare file name.
+result<ingest_item> prepare_file(const fs::path& path, const fs::path& folder,
+                                 const std::map<std::string, image_metadata>& metadata) {
   std::ifstream in(path, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (!in.good() && !in.eof()) return api_error{error_type::invalid_image, "cannot read " + path.string()};
-  auto it = metadata.find(path.filename().string());
-  return ingest_prepare(bytes, path.filename().string(), it == metadata.end() ? image_metadata{} : it->second);
+  std::string name = path.lexically_relative(folder).generic_string();
+  auto it = metadata.find(name);
+  if (it == metadata.end()) it = metadata.find(path.filename().string());
+  return ingest_prepare(bytes, name, it == metadata.end() ? image_metadata{} : it->second);
 }
 
 }  // namespace
@@ -85,7 +98,7 @@ int indexer_run(const config& settings) {
     metadata = std::move(*loaded);
     log_info("read metadata", {{"file", tsv}, {"rows", metadata.size()}});
   } else {
-    log_warn("no metadata file (images.tsv in or beside the folder, or --metadata): titles come from file names");
+    log_warn("no metadata file (images.tsv or images.json in or beside the folder, or --metadata): titles come from file names");
   }
 
   metrics_registry metrics;
@@ -108,11 +121,11 @@ int indexer_run(const config& settings) {
     std::vector<ingest_item> batch;
     std::size_t end = std::min(files.size(), start + batch_size);
     for (std::size_t i = start; i < end; ++i) {
-      auto prepared = prepare_file(files[i], metadata);
+      auto prepared = prepare_file(files[i], folder, metadata);
       if (prepared) {
         batch.push_back(std::move(*prepared));
       } else {
-        failures.push_back(files[i].filename().string() + ": " + prepared.error().message);
+        failures.push_back(files[i].lexically_relative(folder).generic_string() + ": " + prepared.error().message);
         ++p.failed;
       }
     }

@@ -111,14 +111,27 @@ export function startProxy({ env, args = [] }) {
   });
 }
 
-// Runs `polylens index <folder>` to completion.
-export function runIndexer({ env, folder = `${paths.assets}/images`, args = [] }) {
+// Starts `polylens index <folder>`; `exited` resolves with its code, signal and output. onLine sees
+// every stderr line as it comes (the progress bar prints one per batch when stderr is not a terminal).
+export function spawnIndexer({ env, folder = `${paths.assets}/images`, args = [], onLine = () => {} }) {
   const child = spawn(paths.proxy, ['index', folder, ...args], { env: { ...process.env, ...env } });
   record(child);
   const output = { stdout: '', stderr: '' };
+  let partial = '';
   child.stdout.setEncoding('utf8').on('data', (d) => (output.stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d) => (output.stderr += d));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, ...output })));
+  child.stderr.setEncoding('utf8').on('data', (d) => {
+    output.stderr += d;
+    const lines = (partial + d).split('\n');
+    partial = lines.pop();
+    lines.forEach(onLine);
+  });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, ...output })));
+  return { child, exited };
+}
+
+// Runs `polylens index <folder>` to completion.
+export function runIndexer(options) {
+  return spawnIndexer(options).exited;
 }
 
 export async function deleteIndex(index) {
