@@ -42,7 +42,10 @@ std::string credit_line(const std::string& licence, const std::string& author, c
 }  // namespace
 
 std::string title_from_file_name(const std::string& file_name) {
-  std::string stem = file_name.substr(0, file_name.rfind('.'));
+  // A file from a dropped folder comes as a relative path: the title is the file's own name.
+  const std::size_t slash = file_name.find_last_of("/\\");
+  const std::string base = slash == std::string::npos ? file_name : file_name.substr(slash + 1);
+  std::string stem = base.substr(0, base.rfind('.'));
   for (auto& c : stem)
     if (c == '-' || c == '_') c = ' ';
   return stem;
