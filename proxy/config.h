@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "api_limits.h"
 #include "result.h"
 
 namespace polylens {
@@ -39,7 +40,7 @@ struct config {
   std::vector<vector_field> fields = {{1024, "hnsw"}, {256, "int8_hnsw"}};
 
   int embed_batch_size = 8;  // images per embed call when indexing
-  int max_batch_size = 16;   // inputs per /api/v1/embed and images per /api/v1/images request
+  int max_batch_size = limits::default_max_batch_size;  // inputs per /api/v1/embed, images per /api/v1/images
   int jina_concurrency = 2;  // calls in flight towards Jina at once (the free tier allows 2)
   int jina_connect_timeout_ms = 5000;
   int es_connect_timeout_ms = 3000;

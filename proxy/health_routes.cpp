@@ -13,6 +13,7 @@ http_response handle_health(services& s, const http_request&) {
   report.backend = "elasticsearch";
   report.index = s.backend.index_name();
   for (const auto& f : s.settings.fields) report.dims.push_back(f.dims);
+  report.max_batch_size = s.settings.max_batch_size;
   if (auto version = s.backend.version()) {
     report.backend_reachable = true;
     report.backend_version = *version;

@@ -9,24 +9,18 @@
 
 namespace polylens {
 
-const char* ingest_status_name(ingest_status status) {
-  switch (status) {
-    case ingest_status::created: return "created";
-    case ingest_status::exists: return "exists";
-    case ingest_status::failed: break;
-  }
-  return "failed";
-}
-
-result<ingest_item> ingest_prepare(std::string_view bytes, const std::string& file_name, const image_metadata& metadata) {
+result<ingest_item> ingest_prepare(std::string_view bytes, const std::string& file_name, const image_metadata& metadata,
+                                   const ingest_origin& origin) {
   auto decoded = image_decode(bytes);
   if (!decoded) return decoded.error();
   ingest_item item;
   image_document& doc = item.doc;
-  doc.id = content_hash(bytes);
+  // A shrunk upload keeps the original's id, so the browser and the indexer agree on it (the admin
+  // route is trusted to say it truthfully; images_request_parse checked its shape).
+  doc.id = origin.id.empty() ? content_hash(bytes) : origin.id;
   doc.file = file_name;
-  doc.width = decoded->width;
-  doc.height = decoded->height;
+  doc.width = origin.width > 0 ? origin.width : decoded->width;
+  doc.height = origin.height > 0 ? origin.height : decoded->height;
   doc.title = !metadata.title.empty() ? metadata.title : title_from_file_name(file_name);
   doc.caption = metadata.caption;
   doc.tags = metadata.tags;

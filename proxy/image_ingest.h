@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api_messages.h"
 #include "config.h"
 #include "elasticsearch_backend.h"
 #include "embedding_service.h"
@@ -18,12 +19,18 @@ struct ingest_item {
   std::string upload_jpeg;  // what the embedder sees: at most 512 px on the long side
 };
 
-// Decodes, hashes and shrinks one image. The id is the hash of `bytes` as given, so the same file
-// is recognised however often it is sent.
-result<ingest_item> ingest_prepare(std::string_view bytes, const std::string& file_name, const image_metadata& metadata);
+// What a client that shrank the image before sending it says about the original (image_upload).
+struct ingest_origin {
+  std::string id;  // content hash of the original file; empty: hash the bytes given
+  int width = 0, height = 0;  // of the original; 0: as decoded
+};
 
-enum class ingest_status { created, exists, failed };
-const char* ingest_status_name(ingest_status status);
+// Decodes, hashes and shrinks one image. The id is the hash of `bytes` as given, so the same file
+// is recognised however often it is sent, unless `origin` names the original's hash (and size).
+result<ingest_item> ingest_prepare(std::string_view bytes, const std::string& file_name, const image_metadata& metadata,
+                                   const ingest_origin& origin = {});
+
+using ingest_status = image_item_status;  // the statuses POST /api/v1/images answers with
 
 struct ingest_outcome {
   std::string id;

@@ -44,7 +44,9 @@ std::string credit_line(const std::string& licence, const std::string& author, c
 }  // namespace
 
 std::string title_from_file_name(const std::string& file_name) {
-  std::string base = file_name.substr(file_name.find_last_of('/') + 1);  // npos + 1 == 0
+  // A file from a subfolder or a dropped folder comes as a relative path: the title is its own name.
+  const std::size_t slash = file_name.find_last_of("/\\");
+  const std::string base = slash == std::string::npos ? file_name : file_name.substr(slash + 1);
   std::string stem = base.substr(0, base.rfind('.'));
   for (auto& c : stem)
     if (c == '-' || c == '_') c = ' ';

@@ -24,7 +24,7 @@ struct image_metadata {
 // A .json path is read as JSON, anything else as TSV.
 result<std::map<std::string, image_metadata>> image_metadata_load(const std::string& path);
 
-// What to show when there is no sidecar row: the file name without extension, dashes as spaces.
+// What to show when there is no sidecar row: the file name without folders and extension, dashes as spaces.
 std::string title_from_file_name(const std::string& file_name);
 
 }  // namespace polylens

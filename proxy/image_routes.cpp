@@ -1,24 +1,20 @@
 // The image routes: GET /api/v1/images/{id}/thumbnail (open), POST /api/v1/images and
 // DELETE /api/v1/images/{id} (admin; the token is checked before these handlers run).
 #include <nlohmann/json.hpp>
-#include <regex>
 
+#include "api_messages.h"
 #include "base64.h"
+#include "content_hash.h"
 #include "image_ingest.h"
 #include "services.h"
 
 namespace polylens {
 
-bool is_image_id(const std::string& id) {
-  // Ids are content hashes; checking the shape keeps anything else out of the Elasticsearch path.
-  static const std::regex id_shape("[0-9a-f]{32}");
-  return std::regex_match(id, id_shape);
-}
-
 namespace {
+// Ids are content hashes; checking the shape keeps anything else out of the Elasticsearch path.
 result<std::string> image_id_param(const http_request& req) {
   const std::string& id = req.path_params.at(0);
-  if (!is_image_id(id))
+  if (!is_content_hash(id))
     return api_error{error_type::invalid_request, "'" + id.substr(0, 80) + "' is not an image id (32 hex digits)"};
   return id;
 }
@@ -41,46 +37,49 @@ http_response handle_add_images(services& s, const http_request& req) {
   if (!uploads) return http_response::error(uploads.error());
 
   // Per item: a bad image is reported in its slot and the rest still go in.
-  nlohmann::json items = nlohmann::json::array();
+  images_response answer;
+  answer.items.resize(uploads->size());
   std::vector<ingest_item> ready;
   std::vector<std::size_t> ready_index;
-  std::vector<nlohmann::json> slots(uploads->size());
   for (std::size_t i = 0; i < uploads->size(); ++i) {
     const image_upload& u = (*uploads)[i];
+    image_item_outcome& slot = answer.items[i];
+    slot.index = i;
     const std::string where = "images[" + std::to_string(i) + "].image";
     auto bytes = base64_decode(u.image_base64);
     if (!bytes) {
-      slots[i] = {{"index", i}, {"status", "failed"},
-                  {"error", {{"type", "invalid_request"}, {"message", "'" + where + "' is not valid base64"}}}};
+      slot.error_type = error_type_name(error_type::invalid_request);
+      slot.error_message = "'" + where + "' is not valid base64";
       continue;
     }
     image_metadata meta{u.title, u.caption, u.tags, u.licence, u.credit, u.source};
-    auto prepared = ingest_prepare(*bytes, u.title.empty() ? "upload-" + std::to_string(i) : u.title, meta);
+    const std::string file = !u.file.empty() ? u.file : !u.title.empty() ? u.title : "upload-" + std::to_string(i);
+    auto prepared = ingest_prepare(*bytes, file, meta, {u.id, u.original_width, u.original_height});
     if (!prepared) {
-      slots[i] = {{"index", i}, {"status", "failed"},
-                  {"error", {{"type", prepared.error().type_name()}, {"message", "'" + where + "': " + prepared.error().message}}}};
+      slot.error_type = prepared.error().type_name();
+      slot.error_message = "'" + where + "': " + prepared.error().message;
       continue;
     }
     ready.push_back(std::move(*prepared));
     ready_index.push_back(i);
   }
-  int tokens = 0;
   if (!ready.empty()) {
     auto stored = ingest_store(std::move(ready), s.settings, s.embedder, s.backend, true);
     if (!stored) return http_response::error(stored.error());
-    tokens = stored->tokens;
+    answer.tokens = stored->tokens;
     for (std::size_t n = 0; n < stored->outcomes.size(); ++n) {
       const ingest_outcome& o = stored->outcomes[n];
-      nlohmann::json slot = {{"index", ready_index[n]}, {"id", o.id}, {"status", ingest_status_name(o.status)}};
-      if (o.status == ingest_status::failed)
-        slot["error"] = {{"type", "backend_error"}, {"message", o.error}};
-      slots[ready_index[n]] = std::move(slot);
+      image_item_outcome& slot = answer.items[ready_index[n]];
+      slot.status = o.status;
+      slot.id = o.id;
+      if (o.status == ingest_status::failed) {
+        slot.error_type = error_type_name(error_type::backend_error);
+        slot.error_message = o.error;
+      }
     }
   }
-  for (auto& slot : slots) items.push_back(std::move(slot));
-  nlohmann::json body = {{"items", std::move(items)}, {"usage", {{"tokens", tokens}}}};
-  http_response out = http_response::json(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  out.log = {{"images", uploads->size()}, {"tokens", tokens}};
+  http_response out = http_response::json(images_response_to_json(answer));
+  out.log = {{"images", uploads->size()}, {"tokens", answer.tokens}};
   return out;
 }
 

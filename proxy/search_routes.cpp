@@ -6,6 +6,7 @@
 #include "api_limits.h"
 #include "api_messages.h"
 #include "base64.h"
+#include "content_hash.h"
 #include "image_preprocess.h"
 #include "matryoshka.h"
 #include "services.h"
@@ -69,7 +70,7 @@ http_response handle_search(services& s, const http_request& req) {
   auto query_vector_started = clock_type::now();
   if (!request.id.empty()) {
     // More like this: the stored vector is the query; no embed call.
-    if (!is_image_id(request.id))
+    if (!is_content_hash(request.id))
       return http_response::error({error_type::invalid_request, "'id' is not an image id (32 hex digits)"});
     auto stored = s.backend.vector_of(request.id, **field);
     if (!stored) return http_response::error(stored.error());

@@ -27,6 +27,4 @@ http_response handle_metrics(services& s, const http_request& req);       // GET
 http_response handle_health(services& s, const http_request& req);        // GET /healthz
 http_response handle_ready(services& s, const http_request& req);         // GET /readyz
 
-bool is_image_id(const std::string& id);  // 32 lower-case hex digits, the content hash
-
 }  // namespace polylens

@@ -18,5 +18,11 @@ constexpr int upload_long_side = 512;  // jina-clip-v2 sees 512x512: more pixels
 constexpr int thumbnail_long_side = 256;
 constexpr int upload_jpeg_quality = 90;
 constexpr int thumbnail_jpeg_quality = 80;
+// Inputs per /api/v1/embed call and images per /api/v1/images call, unless --max-batch-size says
+// otherwise (/healthz tells clients the value in force).
+constexpr int default_max_batch_size = 16;
+// A client sending shrunk images keeps each /api/v1/images body under this, well inside
+// max_request_body_bytes (a noisy 512 px JPEG at upload quality is rarely over 200 KB).
+constexpr std::size_t upload_batch_body_budget = 8u << 20;
 
 }  // namespace polylens::limits

@@ -3,10 +3,12 @@
 #include <nlohmann/json.hpp>
 
 #include "api_limits.h"
+#include "content_hash.h"
 #include "json_fields.h"
 
 #include <algorithm>
 #include <optional>
+#include <stdexcept>
 
 namespace polylens {
 
@@ -180,9 +182,24 @@ result<std::vector<image_upload>> images_request_parse(std::string_view body, st
       const std::string where = "images[" + std::to_string(i) + "]";
       if (!value[i].is_object()) return bad_field("'" + where + "' must be an object");
       image_upload upload;
+      bool has_width = false, has_height = false;
       for (const auto& [field, v] : value[i].items()) {
         const std::string name = where + "." + field;
-        if (field == "image") {
+        if (field == "id") {
+          if (!v.is_string() || !is_content_hash(v.get<std::string>()))
+            return bad_field("'" + name + "' must be the original file's content hash: 32 lower-case hex digits, " +
+                             "the first 128 bits of its SHA-256");
+          upload.id = v.get<std::string>();
+        } else if (field == "file") {
+          auto f = json_fields::text(v, name, max_metadata_bytes);
+          if (!f) return f.error();
+          upload.file = std::move(*f);
+        } else if (field == "original_width" || field == "original_height") {
+          auto side = json_fields::integer(v, name, 1, limits::max_image_pixels);
+          if (!side) return side.error();
+          (field == "original_width" ? upload.original_width : upload.original_height) = *side;
+          (field == "original_width" ? has_width : has_height) = true;
+        } else if (field == "image") {
           auto b64 = json_fields::text(v, name, limits::max_request_body_bytes);
           if (!b64) return b64.error();
           upload.image_base64 = std::move(*b64);
@@ -201,16 +218,100 @@ result<std::vector<image_upload>> images_request_parse(std::string_view body, st
                                                      : upload.credit;
           target = std::move(*t);
         } else {
-          return json_fields::unknown_field(field, where, "image, title, caption, tags, source, licence, credit");
+          return json_fields::unknown_field(field, where,
+                                            "image, title, caption, tags, source, licence, credit, id, file, "
+                                            "original_width, original_height");
         }
       }
       if (upload.image_base64.empty()) return bad_field("'" + where + ".image' is missing");
+      if (has_width != has_height)
+        return bad_field("'" + where + (has_width ? ".original_height" : ".original_width") +
+                         "' is missing: give original_width and original_height together");
+      if (static_cast<long long>(upload.original_width) * upload.original_height > limits::max_image_pixels)
+        return bad_field("'" + where + ".original_width' x 'original_height' is " +
+                         std::to_string(static_cast<long long>(upload.original_width) * upload.original_height) +
+                         " pixels, over the " + std::to_string(limits::max_image_pixels) +
+                         " an image may have");
       images.push_back(std::move(upload));
     }
     has_images = true;
   }
   if (!has_images) return bad_field("'images' is missing");
   return images;
+}
+
+std::string images_request_to_json(const std::vector<image_upload>& images) {
+  json items = json::array();
+  for (const image_upload& u : images) {
+    json item = {{"image", u.image_base64}};
+    auto put = [&item](const char* key, const std::string& value) {
+      if (!value.empty()) item[key] = value;
+    };
+    put("id", u.id);
+    put("file", u.file);
+    put("title", u.title);
+    put("caption", u.caption);
+    put("source", u.source);
+    put("licence", u.licence);
+    put("credit", u.credit);
+    if (!u.tags.empty()) item["tags"] = u.tags;
+    if (u.original_width > 0 && u.original_height > 0) {
+      item["original_width"] = u.original_width;
+      item["original_height"] = u.original_height;
+    }
+    items.push_back(std::move(item));
+  }
+  return dump(json{{"images", std::move(items)}});
+}
+
+const char* image_item_status_name(image_item_status status) {
+  switch (status) {
+    case image_item_status::created: return "created";
+    case image_item_status::exists: return "exists";
+    case image_item_status::failed: break;
+  }
+  return "failed";
+}
+
+std::string images_response_to_json(const images_response& response) {
+  json items = json::array();
+  for (const image_item_outcome& o : response.items) {
+    json item = {{"index", o.index}};
+    if (!o.id.empty()) item["id"] = o.id;
+    item["status"] = image_item_status_name(o.status);
+    if (o.status == image_item_status::failed)
+      item["error"] = {{"type", o.error_type}, {"message", o.error_message}};
+    items.push_back(std::move(item));
+  }
+  return dump(json{{"items", std::move(items)}, {"usage", {{"tokens", response.tokens}}}});
+}
+
+result<images_response> images_response_parse(std::string_view body) {
+  auto parsed = json_fields::object_body(body);
+  if (!parsed) return parsed.error();
+  try {
+    const json& j = *parsed;
+    images_response response;
+    for (const json& item : j.at("items")) {
+      image_item_outcome o;
+      o.index = item.at("index").get<std::size_t>();
+      const std::string status = item.at("status").get<std::string>();
+      if (status == "created") o.status = image_item_status::created;
+      else if (status == "exists") o.status = image_item_status::exists;
+      else if (status == "failed") o.status = image_item_status::failed;
+      else throw std::runtime_error("unknown item status '" + status + "'");
+      o.id = item.value("id", "");
+      if (item.contains("error")) {
+        o.error_type = item.at("error").value("type", "");
+        o.error_message = item.at("error").value("message", "");
+      }
+      response.items.push_back(std::move(o));
+    }
+    response.tokens = j.value("usage", json::object()).value("tokens", 0);
+    return response;
+  } catch (const std::exception& e) {
+    return api_error{error_type::invalid_json, std::string("unexpected images response: ") + e.what()};
+  }
 }
 
 std::string search_request_to_json(const search_request& request) {
@@ -278,6 +379,7 @@ std::string health_report_to_json(const health_report& r) {
       {"backend", {{"kind", r.backend}, {"reachable", r.backend_reachable}, {"version", r.backend_version},
                    {"index", r.index}, {"doc_count", r.doc_count}}},
       {"dims", r.dims},
+      {"max_batch_size", r.max_batch_size},
   };
   return dump(body);
 }
@@ -299,6 +401,7 @@ result<health_report> health_report_parse(std::string_view body) {
     r.index = b.value("index", "");
     r.doc_count = b.value("doc_count", -1LL);
     r.dims = j.value("dims", std::vector<int>{});
+    r.max_batch_size = j.value("max_batch_size", 0);
     return r;
   } catch (const json::exception& e) {
     return api_error{error_type::invalid_json, std::string("unexpected health report: ") + e.what()};

@@ -49,8 +49,34 @@ struct image_upload {
   std::string image_base64;
   std::string title, caption, source, licence, credit;
   std::vector<std::string> tags;
+  // For a client that shrinks images before sending them (the browser): what the original was, so the
+  // document gets the id the indexer would give the file and the original's size. Empty / 0: from
+  // the upload itself.
+  std::string id;    // content_hash() of the original file's bytes
+  std::string file;  // the original's file name (a relative path inside a dropped folder)
+  int original_width = 0, original_height = 0;  // both or neither
 };
 result<std::vector<image_upload>> images_request_parse(std::string_view body, std::size_t max_images);
+std::string images_request_to_json(const std::vector<image_upload>& images);
+
+enum class image_item_status { created, exists, failed };
+const char* image_item_status_name(image_item_status status);
+
+// One slot of the answer per uploaded image, in order. A failed item has an error, and no id when it
+// failed before it was hashed (not base64, not an image).
+struct image_item_outcome {
+  std::size_t index = 0;
+  image_item_status status = image_item_status::failed;
+  std::string id;
+  std::string error_type;  // error_type_name() of what went wrong, for failed items
+  std::string error_message;
+};
+struct images_response {
+  std::vector<image_item_outcome> items;
+  int tokens = 0;
+};
+std::string images_response_to_json(const images_response& response);
+result<images_response> images_response_parse(std::string_view body);
 
 // The number of kNN candidates per shard when the caller leaves it to us: enough for HNSW to find
 // the true top k on collections of this size, within Elasticsearch's cap of 10000.
@@ -99,6 +125,7 @@ struct health_report {
   std::string index;
   long long doc_count = -1;
   std::vector<int> dims;
+  int max_batch_size = 0;  // inputs per /api/v1/embed call, images per /api/v1/images call (0: not said)
 };
 std::string health_report_to_json(const health_report& report);
 result<health_report> health_report_parse(std::string_view body);

@@ -9,15 +9,16 @@ namespace {
 constexpr const char* health_path = "/healthz";
 constexpr const char* search_path = "/api/v1/search";
 constexpr const char* images_path = "/api/v1/images/";
+constexpr const char* add_images_path = "/api/v1/images";
 
 api_failure failure_from(const http_response& response) {
-  if (response.status == 0) return {"network_error", "cannot reach the proxy", 0};
+  if (response.status == 0) return {"network_error", "cannot reach the proxy", 0, 0};
   api_error error = api_error_from_response(response.status, response.body);
-  return {std::string(error.type_name()), error.message, response.status};
+  return {std::string(error.type_name()), error.message, response.status, response.retry_after_seconds};
 }
 
 api_failure failure_from(const api_error& error, int http_status) {
-  return {std::string(error.type_name()), error.message, http_status};
+  return {std::string(error.type_name()), error.message, http_status, 0};
 }
 
 // The body of a 2xx answer, parsed by shared's strict parser; anything else becomes a failure.
@@ -79,6 +80,16 @@ void api_search(const search_request& request, std::function<void(api_outcome<se
   http_post_json(search_path, search_request_to_json(request), [done = std::move(done)](http_response response) {
     done(outcome_from<search_response>(response, search_response_parse));
   });
+}
+
+void api_add_images(const std::vector<image_upload>& images, const std::string& admin_token,
+                    std::function<void(api_outcome<images_response>)> done) {
+  http_post_json(
+      add_images_path, images_request_to_json(images),
+      [done = std::move(done)](http_response response) {
+        done(outcome_from<images_response>(response, images_response_parse));
+      },
+      {{"Authorization", "Bearer " + admin_token}});
 }
 
 void api_get_thumbnail(const std::string& image_id, std::function<void(api_outcome<std::string>)> done) {

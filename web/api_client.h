@@ -4,6 +4,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "api_messages.h"
 
@@ -14,7 +15,8 @@ namespace polylens::web {
 struct api_failure {
   std::string type;
   std::string message;
-  int http_status = 0;  // 0 when there was no HTTP answer
+  int http_status = 0;          // 0 when there was no HTTP answer
+  int retry_after_seconds = 0;  // what a 429 or 503 asked for, else 0
 };
 
 template <typename T>
@@ -26,6 +28,10 @@ struct api_outcome {
 
 void api_get_health(std::function<void(api_outcome<health_report>)> done);
 void api_search(const search_request& request, std::function<void(api_outcome<search_response>)> done);
+// Admin: stores a batch of images (POST /api/v1/images). The token goes into the Authorization header and
+// nowhere else.
+void api_add_images(const std::vector<image_upload>& images, const std::string& admin_token,
+                    std::function<void(api_outcome<images_response>)> done);
 // The thumbnail's bytes (JPEG, long side <= limits::thumbnail_long_side).
 void api_get_thumbnail(const std::string& image_id, std::function<void(api_outcome<std::string>)> done);
 

@@ -16,6 +16,14 @@ void app_check_health(app_state& state) {
   });
 }
 
+void app_refresh_health(app_state& state) {
+  api_get_health([&state](api_outcome<health_report> outcome) {
+    if (!outcome.ok()) return;  // keep showing the last good answer; the next refresh may do better
+    state.health.report = std::move(*outcome.value);
+    state.health.failure.reset();
+  });
+}
+
 void app_search(app_state& state, thumbnail_cache& thumbnails) {
   search_state& search = state.search;
   const int generation = ++search.generation;

@@ -6,6 +6,8 @@
 namespace polylens::web {
 
 void app_check_health(app_state& state);
+// Asks /healthz again (the image count changed), showing the last answer until the new one arrives.
+void app_refresh_health(app_state& state);
 // Sends the query box's text as it is (the proxy judges it: an empty query comes back as its 400 message), then
 // fetches the thumbnails of the hits.
 void app_search(app_state& state, thumbnail_cache& thumbnails);

@@ -1,5 +1,5 @@
 // Everything the page shows, as plain data. Network callbacks write it, app_ui reads it (and edits only the
-// query text), test_hook serialises it. No GL, no ImGui, no browser calls here.
+// query text and the admin token), test_hook serialises it. No GL, no ImGui, no browser calls here.
 #pragma once
 #include <optional>
 #include <string>
@@ -8,6 +8,7 @@
 #include "api_client.h"
 #include "api_messages.h"
 #include "api_limits.h"
+#include "ingest_state.h"
 
 namespace polylens::web {
 
@@ -31,21 +32,22 @@ struct search_state {
   std::optional<api_failure> failure;
 };
 
-// A rectangle in CSS pixels, relative to the canvas's top-left corner.
-struct css_rect {
-  float x = 0, y = 0, w = 0, h = 0;
-};
-
 struct app_state {
   // The query box's buffer: ImGui edits it in place. Its size is the proxy's limit, so the box cannot exceed it.
   char query[limits::max_query_text_bytes + 1] = {};
   health_state health;
   search_state search;
+  ingest_state ingest;
+  // Files dropped while the Add-images panel is closed: what the page said about it (until the next action).
+  std::string drop_hint;
 
   int frame = 0;               // frames drawn so far
   bool fonts_loaded = false;   // DejaVu Sans and the CJK fallback are both in the atlas
   css_rect query_box;          // where the query box was drawn last frame
   bool query_focused = false;  // the query box has the keyboard
+  // The text field that has the keyboard (or had it last): where text_input_bridge puts its input.
+  css_rect text_box;
+  bool text_secret = false;    // that field is a password field (the admin token)
 };
 
 // The embedder to describe in the banner and the test hook: the last search's if any, else /healthz's.

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <iterator>
 
+#include "ingest_panel.h"
 #include "results_grid.h"
 #include "ui_draw.h"
 #include "ui_theme.h"
@@ -125,6 +126,38 @@ bool draw_search_row(app_state& state, float left, float width, const ui_scale& 
   if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
   ImGui::PopStyleVar(3);
   return submit;
+}
+
+// The "Add images" button at the right end of the line under the box (the panel has its own Close).
+// Returns whether it was pressed; `space` is the width it takes, so the line's text stays clear of it.
+bool draw_add_images_button(app_state& state, float left, float width, float& space, const ui_scale& px) {
+  space = 0;
+  if (state.ingest.panel_open) return false;
+  // While a run goes on with the panel closed, the button shows how far it is.
+  char label[64] = "+ Add images";
+  if (state.ingest.running)
+    std::snprintf(label, sizeof label, "Adding images: %d / %zu", ingest_done(state.ingest), state.ingest.files.size());
+  ImGui::PushFont(nullptr, ui_size::meta);
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(px(10), px(3)));
+  ImGui::PushStyleVar(ImGuiStyleVar_FrameRounding, px(6));
+  ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, px(1));
+  ImGui::PushStyleColor(ImGuiCol_Button, ui_color::card);
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ui_color::card_hover);
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive, ui_color::card_border);
+  const float button_width = ImGui::CalcTextSize(label).x + px(20);
+  const ImVec2 row = ImGui::GetCursorScreenPos();
+  ImGui::SetCursorScreenPos(ImVec2(left + width - button_width, row.y - px(3)));
+  const bool pressed = ImGui::Button(label);
+  if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+  const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+  state.ingest.layout.toggle_button = {min.x / px.ratio, min.y / px.ratio, (max.x - min.x) / px.ratio,
+                                       (max.y - min.y) / px.ratio};
+  ImGui::PopStyleColor(3);
+  ImGui::PopStyleVar(3);
+  ImGui::PopFont();
+  ImGui::SetCursorScreenPos(row);
+  space = button_width + px(16);
+  return pressed;
 }
 
 // One line under the box: progress, the error, or counts and timings. Fixed height, so nothing below jumps.
@@ -255,7 +288,21 @@ ui_intent app_ui_draw(app_state& state, const thumbnail_cache& thumbnails, float
   ImGui::Dummy(ImVec2(width, px(6)));
   if (draw_search_row(state, left, width, px)) intent.search = true;
   ImGui::SetCursorScreenPos(ImVec2(left, ImGui::GetCursorScreenPos().y + px(2)));
-  draw_meta_line(state, left, width, px);
+  float button_space = 0;
+  if (draw_add_images_button(state, left, width, button_space, px)) intent.toggle_ingest_panel = true;
+  draw_meta_line(state, left, width - button_space, px);
+  if (!state.drop_hint.empty()) {
+    // Files were dropped while the panel was closed: say where they should go rather than ignore them.
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const ImVec2 at(left, ImGui::GetCursorScreenPos().y + px(4));
+    const float line = text_size(ui_size::meta, "Ag").y;
+    draw_warning_icon(draw, ImVec2(at.x + line * 0.45f, at.y + line * 0.5f), line * 0.9f, ui_color::amber,
+                      ui_color::background);
+    draw_text(draw, ui_size::meta, ImVec2(at.x + line + px(6), at.y), ui_color::amber, state.drop_hint.c_str(),
+              width - line - px(6));
+    ImGui::SetCursorScreenPos(at);
+    ImGui::Dummy(ImVec2(width, text_size(ui_size::meta, state.drop_hint.c_str(), width - line - px(6)).y));
+  }
   ImGui::SetCursorScreenPos(ImVec2(left, ImGui::GetCursorScreenPos().y + px(8)));
 
   // The results scroll on their own while the header and the box stay put. The child spans the whole window so
@@ -264,6 +311,15 @@ ui_intent app_ui_draw(app_state& state, const thumbnail_cache& thumbnails, float
   ImGui::BeginChild("results", ImVec2(viewport->Size.x, 0), ImGuiChildFlags_None, ImGuiWindowFlags_NoBackground);
   ImGui::SetCursorScreenPos(ImVec2(left, ImGui::GetCursorScreenPos().y));
   ImGui::BeginGroup();
+  if (state.ingest.panel_open) {
+    const ingest_panel_intent panel = draw_ingest_panel(state, width, px);
+    intent.toggle_ingest_panel |= panel.close;
+    intent.cancel_ingest = panel.cancel;
+    intent.retry_ingest = panel.retry;
+    ImGui::Dummy(ImVec2(width, px(12)));
+  } else {
+    state.ingest.token_focused = false;
+  }
   if (state.search.hits.empty() && state.search.status != search_status::done) {
     if (state.search.status != search_status::searching && draw_empty_page(state, width, px)) intent.search = true;
   } else {
@@ -273,8 +329,13 @@ ui_intent app_ui_draw(app_state& state, const thumbnail_cache& thumbnails, float
   ImGui::EndGroup();
   ImGui::EndChild();
 
+  draw_drop_overlay(state, px);
   ImGui::PopFont();
   ImGui::End();
+
+  // The hidden DOM input follows the field being edited: the token while it has the keyboard, else the query.
+  state.text_secret = state.ingest.token_focused;
+  state.text_box = state.text_secret ? state.ingest.layout.token_box : state.query_box;
   return intent;
 }
 

@@ -9,7 +9,9 @@
 #include "app_actions.h"
 #include "app_state.h"
 #include "app_ui.h"
+#include "file_drop.h"
 #include "font_loader.h"
+#include "ingest_actions.h"
 #include "test_hook.h"
 #include "text_input_bridge.h"
 #include "thumbnail_cache.h"
@@ -60,7 +62,7 @@ void frame() {
 
   const ui_intent intent = app_ui_draw(a.state, a.thumbnails, a.device_pixel_ratio);
   ImGui::Render();
-  text_input_bridge_update(a.state.query_box, a.device_pixel_ratio);
+  text_input_bridge_update(a.state.text_box, a.state.text_secret, a.device_pixel_ratio);
   web_window_set_cursor(ImGui::GetMouseCursor());
 
   glViewport(0, 0, canvas.width, canvas.height);
@@ -69,7 +71,18 @@ void frame() {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
-  if (intent.search) app_search(a.state, a.thumbnails);
+  if (intent.search) {
+    a.state.drop_hint.clear();
+    app_search(a.state, a.thumbnails);
+  }
+  if (intent.toggle_ingest_panel) {
+    ingest_state& ingest = a.state.ingest;
+    ingest.panel_open = !ingest.panel_open;
+    ingest.focus_token = ingest.panel_open && ingest.admin_token[0] == '\0';
+    a.state.drop_hint.clear();
+  }
+  if (intent.cancel_ingest) ingest_cancel(a.state);
+  if (intent.retry_ingest) ingest_retry(a.state);
   if (a.state.frame++ == 0) page_hide_overlay();
 }
 
@@ -102,6 +115,7 @@ int main() {
   ImGui_ImplOpenGL3_Init("#version 300 es");
 
   text_input_bridge_install();
+  file_drop_install(a.state);
   test_hook_install(a.state, a.thumbnails);
   font_loader_start(a.fonts);
   app_check_health(a.state);

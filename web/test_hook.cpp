@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ingest_panel.h"
+
 namespace polylens::web {
 
 namespace {
@@ -14,6 +16,53 @@ const thumbnail_cache* hooked_thumbnails = nullptr;
 nlohmann::json failure_json(const std::optional<api_failure>& failure) {
   if (!failure) return nullptr;
   return {{"type", failure->type}, {"message", failure->message}};
+}
+
+nlohmann::json rect_json(const css_rect& r) {
+  if (r.w <= 0 || r.h <= 0) return nullptr;
+  return {{"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}};
+}
+
+// The Add-images panel. Never the admin token itself: only whether one is typed.
+nlohmann::json ingest_json(const ingest_state& in) {
+  using nlohmann::json;
+  json files = json::array(), errors = json::array();
+  for (const ingest_file& f : in.files) {
+    files.push_back({{"file", f.name}, {"status", ingest_file_status_name(f.status)},
+                     {"id", f.id.empty() ? json(nullptr) : json(f.id)}});
+    if (f.problem != ingest_problem::none)
+      errors.push_back({{"file", f.name}, {"kind", ingest_problem_name(f.problem)}, {"reason", f.reason}});
+  }
+  const ingest_panel_layout& l = in.layout;
+  return {
+      {"panel_open", in.panel_open},
+      {"token_set", in.admin_token[0] != '\0'},
+      {"token_focused", in.token_focused},
+      {"running", in.running},
+      {"cancelled", in.cancelled},
+      {"stopped", in.stopped},
+      {"uploading", in.uploading},
+      {"drop_hover", in.drop_hover},
+      {"total", in.files.size()},
+      {"done", ingest_done(in)},
+      {"created", in.created},
+      {"exists", in.exists},
+      {"failed", in.failed},
+      {"not_processed", in.not_processed},
+      {"batches_sent", in.batches_sent},
+      {"batch_size", in.batch_size},
+      {"batch_errors", in.batch_errors},
+      {"errors", std::move(errors)},
+      {"files", std::move(files)},
+      {"skipped_not_images", in.skipped_not_images},
+      {"notice", in.notice},
+      {"summary", ingest_summary(in)},
+      {"ui", {{"toggle_button", rect_json(l.toggle_button)},
+              {"token_box", rect_json(l.token_box)},
+              {"cancel_button", rect_json(l.cancel_button)},
+              {"retry_button", rect_json(l.retry_button)},
+              {"drop_zone", rect_json(l.drop_zone)}}},
+  };
 }
 
 }  // namespace
@@ -56,6 +105,8 @@ std::string test_hook_state_json(const app_state& state, const thumbnail_cache& 
       {"query_box", {{"x", box.x}, {"y", box.y}, {"w", box.w}, {"h", box.h}}},
       {"query_focused", state.query_focused},
       {"searches_answered", state.search.answered},
+      {"drop_hint", state.drop_hint},
+      {"ingest", ingest_json(state.ingest)},
   };
   return snapshot.dump(-1, ' ', false, json::error_handler_t::replace);
 }

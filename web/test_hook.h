@@ -6,7 +6,13 @@
 //    "hits": [{"rank", "id", "score", "title", "credit"}], "thumbnails_loaded": n,
 //    "embedder": null | {"label", "stand_in"},
 //    "health": null | {"doc_count", "backend"}, "health_error": null | {"type", "message"},
-//    "fonts_loaded": bool, "query_box": {"x", "y", "w", "h"}}      (query_box in CSS pixels)
+//    "fonts_loaded": bool, "query_box": {"x", "y", "w", "h"},      (rectangles in CSS pixels)
+//    "drop_hint": "" | what the page said about files dropped while the Add-images panel was closed,
+//    "ingest": {"panel_open", "token_set" (never the token), "token_focused", "running", "cancelled", "stopped",
+//               "total", "done", "created", "exists", "failed", "not_processed", "batches_sent", "batch_size",
+//               "batch_errors": ["..."], "errors": [{"file", "kind", "reason"}],
+//               "files": [{"file", "status", "id"}], "summary", "notice",
+//               "ui": {"toggle_button", "token_box", "cancel_button", "retry_button", "drop_zone"}}}
 #pragma once
 #include <string>
 

@@ -2,7 +2,9 @@
 // virtual keyboards) nor from synthetic `input` events such as Playwright's keyboard.insertText.
 //
 // The <input id="text-input"> in index.html is transparent (opacity 0, never display:none, which would make it
-// unfocusable) and ignores the mouse; it sits over the ImGui query box so the IME candidate window appears there.
+// unfocusable) and ignores the mouse; it sits over the ImGui text field being edited (the query box, or the
+// admin token in the Add-images panel) so the IME candidate window appears there. For the token it becomes a
+// password input, so on-screen keyboards neither suggest nor learn what is typed.
 // While ImGui wants text (io.WantTextInput) the input has the focus. Its committed text (an `input` event outside
 // a composition, or `compositionend`) goes to polylens_text_input() -> io.AddInputCharactersUTF8(), and the input
 // is emptied again. Keys keep reaching ImGui through Emscripten's GLFW (keydown/keyup, captured on window), so
@@ -17,8 +19,9 @@ struct css_rect;
 // Also registers ImGui's Platform_SetImeDataFn, which reports during EndFrame whether a text field is active in
 // this very frame (io.WantTextInput only follows one frame later, which would blur the input just focused).
 void text_input_bridge_install();
-// Once per frame, after ImGui::Render(): where the query box is (CSS pixels, relative to the canvas).
-void text_input_bridge_update(const css_rect& box, float device_pixel_ratio);
+// Once per frame, after ImGui::Render(): where the text field is (CSS pixels, relative to the canvas), and
+// whether it holds a secret.
+void text_input_bridge_update(const css_rect& box, bool secret, float device_pixel_ratio);
 
 }  // namespace polylens::web
 

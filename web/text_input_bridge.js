@@ -3,7 +3,7 @@
 mergeInto(LibraryManager.library, {
   $TextInputBridge: {
     input: null,
-    box: {x: 0, y: 0, w: 0, h: 0},  // the query box, CSS pixels relative to the canvas
+    box: {x: 0, y: 0, w: 0, h: 0},  // the text field being edited, CSS pixels relative to the canvas
     caretX: 0,
 
     // Sends the input's committed text to ImGui and empties the input.
@@ -49,8 +49,15 @@ mergeInto(LibraryManager.library, {
   },
 
   polylens_js_text_input_update__deps: ['$TextInputBridge'],
-  polylens_js_text_input_update: function(wantsText, x, y, w, h, caretX) {
+  polylens_js_text_input_update: function(wantsText, x, y, w, h, caretX, secret) {
     var input = TextInputBridge.input, box = TextInputBridge.box;
+    // A secret goes through a password input: keyboards and input methods do not learn or suggest from it.
+    var type = secret ? 'password' : 'text';
+    if (input.type !== type) {
+      input.value = '';
+      input.type = type;
+      input.setAttribute('aria-label', secret ? 'Admin token' : 'Search query');
+    }
     // The box answers clicks; the input itself starts at the caret (where an IME shows its candidates).
     caretX = Math.min(Math.max(caretX, x), x + w - 1);
     if (box.x !== x || box.y !== y || box.w !== w || box.h !== h || TextInputBridge.caretX !== caretX) {

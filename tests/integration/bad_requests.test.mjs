@@ -10,14 +10,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { deflateSync } from 'node:zlib';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  paths, TEST_KEY, secret, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, uniqueIndexName,
+  paths, TEST_KEY, secret, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, uniqueIndexName, esUrl,
 } from '../lib/stack.mjs';
 import { idOfFile } from '../lib/dataset.mjs';
+import { png } from '../lib/png.mjs';
 
 const index = uniqueIndexName('polylens-bad');
 const ADMIN_TOKEN = secret('bad-requests-admin-token-0123456'); // 32 characters
@@ -127,40 +127,6 @@ function sendRaw(base, bytes, ceilingMs = 20000) {
 }
 
 // ---- test images -----------------------------------------------------------------------------
-
-const crcTable = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(buf) {
-  let c = 0xffffffff;
-  for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-function pngChunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
-// An 8-bit greyscale PNG whose IHDR claims width x height, with `rawBytes` of zeros (filter byte 0
-// and black pixels) deflated into its one IDAT.
-function png(width, height, rawBytes) {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // greyscale
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', deflateSync(Buffer.alloc(rawBytes))),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 // A well-formed 8x8 PNG (each row: filter byte + 8 pixels), to show the builder itself is sound.
 const smallPng = png(8, 8, 8 * 9).toString('base64');
@@ -299,6 +265,17 @@ const cases = [
   ['images: an item with a numeric title', { path: I, headers: admin, body: { images: [{ image: smallPng, title: 5 }] } }, 400, 'invalid_request', [/images\[0\]/, /title/]],
   ['images: an item with an unknown field', { path: I, headers: admin, body: { images: [{ image: smallPng, url: 'http://x' }] } }, 400, 'invalid_request', [/'url'/]],
   ['images: unknown top-level field', { path: I, headers: admin, body: { images: [{ image: smallPng }], mode: 'replace' } }, 400, 'invalid_request', [/unknown field 'mode'/]],
+  // the fields a client that shrinks images first sends about the original (the browser)
+  ['images: id not a content hash', { path: I, headers: admin, body: { images: [{ image: smallPng, id: 'abc' }] } }, 400, 'invalid_request', [/'images\[0\]\.id'/, /32 lower-case hex/]],
+  ['images: id in upper-case hex', { path: I, headers: admin, body: { images: [{ image: smallPng, id: knownId.toUpperCase() }] } }, 400, 'invalid_request', [/'images\[0\]\.id'/, /lower-case/]],
+  ['images: id of the second item a number', { path: I, headers: admin, body: { images: [{ image: smallPng }, { image: smallPng, id: 7 }] } }, 400, 'invalid_request', [/'images\[1\]\.id'/]],
+  ['images: id a search path', { path: I, headers: admin, body: { images: [{ image: smallPng, id: '_search' }] } }, 400, 'invalid_request', [/'images\[0\]\.id'/]],
+  ['images: file empty', { path: I, headers: admin, body: { images: [{ image: smallPng, file: '' }] } }, 400, 'invalid_request', [/'images\[0\]\.file' is empty/]],
+  ['images: file not a string', { path: I, headers: admin, body: { images: [{ image: smallPng, file: ['a.jpg'] }] } }, 400, 'invalid_request', [/'images\[0\]\.file' must be a string/]],
+  ['images: original_width without original_height', { path: I, headers: admin, body: { images: [{ image: smallPng, original_width: 800 }] } }, 400, 'invalid_request', [/'images\[0\]\.original_height' is missing/, /together/]],
+  ['images: original_height of 0', { path: I, headers: admin, body: { images: [{ image: smallPng, original_width: 800, original_height: 0 }] } }, 400, 'invalid_request', [/'images\[0\]\.original_height' must be between 1/]],
+  ['images: original_width a string', { path: I, headers: admin, body: { images: [{ image: smallPng, original_width: '800', original_height: 600 }] } }, 400, 'invalid_request', [/'images\[0\]\.original_width' must be an integer/]],
+  ['images: original size over the pixel limit', { path: I, headers: admin, body: { images: [{ image: smallPng, original_width: 20000, original_height: 20000 }] } }, 400, 'invalid_request', [/'images\[0\]\.original_width'/, /400000000 pixels/]],
 
   // DELETE /api/v1/images/{id} (admin): auth comes before anything is looked at
   // (ids no image has: should auth be missing, these must not delete anything the other cases use)
@@ -469,6 +446,25 @@ test('images: a bad item does not stop the good one beside it', async () => {
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(r.json.items.map((i) => i.status).map((st, n) => (n === 1 && st === 'exists' ? 'created' : st)), ['failed', 'created']);
   assert.match(r.json.items[1].id, /^[0-9a-f]{32}$/);
+});
+
+test('images: a shrunk upload with the original\'s id, file name and size is stored under that id', async () => {
+  const id = 'c0ffee00'.repeat(4);
+  const r = await send(proxy.url, {
+    path: I, headers: admin,
+    body: { images: [{ image: smallPng, id, file: 'holiday/black-square.png', original_width: 4000, original_height: 3000 }] },
+  });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.items.map((i) => [i.id, i.status]), [[id, 'created']]);
+  const stored = await (await fetch(`${esUrl()}/${index}/_doc/${id}`)).json();
+  assert.equal(stored.found, true);
+  assert.equal(stored._source.file, 'holiday/black-square.png');
+  assert.equal(stored._source.title, 'black square', 'the title comes from the file name, not its folder');
+  assert.deepEqual([stored._source.width, stored._source.height], [4000, 3000]);
+  const again = await send(proxy.url, { path: I, headers: admin, body: { images: [{ image: smallPng, id }] } });
+  assert.equal(again.json.items[0].status, 'exists', 'the same id again is a duplicate');
+  const removed = await send(proxy.url, { method: 'DELETE', path: `${I}/${id}`, headers: admin });
+  assert.equal(removed.status, 200, removed.text);
 });
 
 for (const [name, raw, statuses, patterns] of protocolCases) {

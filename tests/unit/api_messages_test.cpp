@@ -223,3 +223,68 @@ TEST(images_request, parses_metadata_and_rejects_bad_items) {
     EXPECT_NE(r.error().message.find(part), std::string::npos) << body << " -> " << r.error().message;
   }
 }
+
+TEST(images_request, takes_the_originals_id_file_and_size_from_a_client_that_shrank_the_image) {
+  const std::string id = "0123456789abcdef0123456789abcdef";
+  auto ok = images_request_parse(R"({"images":[{"image":"Zm9v","id":")" + id +
+                                     R"(","file":"holiday/beach.jpg","original_width":4000,"original_height":3000}]})",
+                                 4);
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ((*ok)[0].id, id);
+  EXPECT_EQ((*ok)[0].file, "holiday/beach.jpg");
+  EXPECT_EQ((*ok)[0].original_width, 4000);
+  EXPECT_EQ((*ok)[0].original_height, 3000);
+
+  // What the browser sends is what the proxy reads back.
+  auto again = images_request_parse(images_request_to_json(*ok), 4);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ((*again)[0].id, id);
+  EXPECT_EQ((*again)[0].file, "holiday/beach.jpg");
+  EXPECT_EQ((*again)[0].original_width, 4000);
+  EXPECT_EQ((*again)[0].image_base64, "Zm9v");
+}
+
+TEST(images_request, rejects_bad_origin_fields_naming_the_item) {
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"images":[{"image":"Zm9v","id":"abc"}]})", "'images[0].id' must be the original file's content hash"},
+      {R"({"images":[{"image":"Zm9v"},{"image":"Zm9v","id":"0123456789ABCDEF0123456789abcdef"}]})",
+       "'images[1].id' must be"},
+      {R"({"images":[{"image":"Zm9v","id":42}]})", "'images[0].id' must be"},
+      {R"({"images":[{"image":"Zm9v","file":""}]})", "'images[0].file' is empty"},
+      {R"({"images":[{"image":"Zm9v","file":7}]})", "'images[0].file' must be a string"},
+      {R"({"images":[{"image":"Zm9v","original_width":10}]})", "'images[0].original_height' is missing"},
+      {R"({"images":[{"image":"Zm9v","original_height":10}]})", "'images[0].original_width' is missing"},
+      {R"({"images":[{"image":"Zm9v","original_width":0,"original_height":10}]})", "'images[0].original_width' must be between 1"},
+      {R"({"images":[{"image":"Zm9v","original_width":1.5,"original_height":10}]})", "'images[0].original_width' must be an integer"},
+      {R"({"images":[{"image":"Zm9v","original_width":20000,"original_height":20000}]})", "400000000 pixels"},
+  };
+  for (const auto& [body, part] : cases) {
+    auto r = images_request_parse(body, 4);
+    ASSERT_FALSE(r) << body;
+    EXPECT_EQ(r.error().type, error_type::invalid_request) << body;
+    EXPECT_NE(r.error().message.find(part), std::string::npos) << body << " -> " << r.error().message;
+  }
+}
+
+TEST(images_response, round_trips_each_status) {
+  images_response response;
+  response.items = {{0, image_item_status::created, "0123456789abcdef0123456789abcdef", "", ""},
+                    {1, image_item_status::exists, "fedcba9876543210fedcba9876543210", "", ""},
+                    {2, image_item_status::failed, "", "invalid_image", "'images[2].image': the JPEG is truncated"}};
+  response.tokens = 8000;
+  const std::string body = images_response_to_json(response);
+  EXPECT_EQ(body.find("\"id\":\"\""), std::string::npos) << "a failed item without id has no id field: " << body;
+  auto parsed = images_response_parse(body);
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  ASSERT_EQ(parsed->items.size(), 3u);
+  EXPECT_EQ(parsed->items[0].status, image_item_status::created);
+  EXPECT_EQ(parsed->items[1].id, "fedcba9876543210fedcba9876543210");
+  EXPECT_EQ(parsed->items[2].status, image_item_status::failed);
+  EXPECT_EQ(parsed->items[2].error_type, "invalid_image");
+  EXPECT_EQ(parsed->items[2].error_message, "'images[2].image': the JPEG is truncated");
+  EXPECT_EQ(parsed->tokens, 8000);
+
+  auto unknown = images_response_parse(R"({"items":[{"index":0,"status":"maybe"}]})");
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("maybe"), std::string::npos);
+}
