@@ -7,8 +7,9 @@ std::optional<api_error> rgb_image_size_error(std::string_view format, std::int6
   std::string size = std::to_string(width) + "x" + std::to_string(height);
   if (width <= 0 || height <= 0)
     return api_error{error_type::invalid_image, "the " + std::string(format) + " claims " + size + " pixels"};
-  // Both sides are below 2^32 wherever they come from, so the product cannot overflow 64 bits.
-  if (width * height > max_pixels)
+  // Each side alone first: a header can claim 2^32 - 1 on both, whose product overflows 64 bits
+  // (found by fuzz_png). Past that, both are at most max_pixels < 2^31 and the product fits.
+  if (width > max_pixels || height > max_pixels || width * height > max_pixels)
     return api_error{error_type::payload_too_large, "the " + std::string(format) + " is " + size +
                                                         " pixels; the limit is " + std::to_string(max_pixels) +
                                                         " pixels"};

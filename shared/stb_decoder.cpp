@@ -3,6 +3,7 @@
 #include <stb_image.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -29,6 +30,38 @@ bool jpeg_is_truncated(std::string_view bytes) {
   return tail.find("\xFF\xD9") == std::string_view::npos;
 }
 
+// The same for a BMP: past the end of the file stb_image reads zeros, so 60 bytes claiming 7000x7000
+// pixels would decode, slowly, to 49 million black pixels. An uncompressed BMP says exactly how many
+// bytes its pixels take. stb_image refuses compression 1, 2 (RLE) and 4 and up, and decodes every
+// other value, negative ones included, as uncompressed (fuzz_bmp found those), so the same goes here.
+bool bmp_is_truncated(std::string_view bytes, std::int64_t width, std::int64_t height) {
+  auto le = [&](std::size_t at, int size) {
+    std::uint32_t v = 0;
+    for (int i = size - 1; i >= 0; --i) v = (v << 8) | static_cast<std::uint8_t>(bytes[at + i]);
+    return v;
+  };
+  // Past the end, stb_image reads the header's own fields as zeros too (fuzz_bmp: 29 bytes decoding
+  // to 922,000 pixels), so a file shorter than its headers is truncated as well.
+  if (bytes.size() < 18) return true;
+  const std::uint32_t info_size = le(14, 4);
+  if (bytes.size() < std::uint64_t{14} + info_size) return true;
+  std::uint32_t bits = 0, compression = 0;
+  if (info_size == 12) {  // OS/2 BITMAPCOREHEADER
+    bits = le(24, 2);
+  } else if (info_size >= 40) {  // BITMAPINFOHEADER and its successors
+    bits = le(28, 2);
+    compression = le(30, 4);
+  } else {
+    return false;  // stb_image refuses other header sizes
+  }
+  const auto stb_compression = static_cast<std::int32_t>(compression);  // stb reads it as a signed int
+  const bool uncompressed = stb_compression != 1 && stb_compression != 2 && stb_compression < 4;
+  if (!uncompressed || bits == 0) return false;
+  const std::int64_t stride = (bits * width + 31) / 32 * 4;              // rows are padded to 4 bytes
+  const std::int64_t needed = std::int64_t{le(10, 4)} + stride * (height - 1) + (bits * width + 7) / 8;
+  return needed > static_cast<std::int64_t>(bytes.size());               // (the last row's padding may be missing)
+}
+
 }  // namespace
 
 result<rgb_image> stb_decode(std::string_view bytes, image_format format, std::int64_t max_pixels) {
@@ -41,6 +74,8 @@ result<rgb_image> stb_decode(std::string_view bytes, image_format format, std::i
   if (auto error = rgb_image_size_error(name, w, h, max_pixels)) return *error;
   if (format == image_format::jpeg && jpeg_is_truncated(bytes))
     return api_error{error_type::invalid_image, "the JPEG is truncated: it has no end-of-image marker"};
+  if (format == image_format::bmp && bmp_is_truncated(bytes, w, h))
+    return api_error{error_type::invalid_image, "the BMP is truncated: it has fewer bytes than its pixels need"};
   // For a GIF, stbi_load returns the first frame.
   std::unique_ptr<stbi_uc, void (*)(void*)> rgba(stbi_load_from_memory(data, len, &w, &h, &channels, 4),
                                                  stbi_image_free);

@@ -202,3 +202,29 @@ TEST(image_decode, honours_a_smaller_pixel_cap) {
   EXPECT_EQ(r.error().type, error_type::payload_too_large);
   EXPECT_NE(r.error().message.find("64x64"), std::string::npos);
 }
+
+TEST(image_decode, refuses_sizes_whose_product_overflows_64_bits) {
+  // Found by fuzz_png: 3351758791 x 3351758791 overflowed the pixel count and slipped past the cap.
+  auto claimed = fixtures::with_claimed_size(fixtures::png(fixtures::quadrants(8, 8)), image_format::png,
+                                             3351758791, 3351758791);
+  auto r = image_decode(claimed.bytes);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().type, error_type::payload_too_large) << r.error().message;
+  EXPECT_NE(r.error().message.find("3351758791x3351758791"), std::string::npos) << r.error().message;
+}
+
+TEST(image_decode, refuses_a_bmp_with_fewer_bytes_than_its_pixels_need) {
+  // stb_image would read zeros past the end, even for the header (29 bytes decoded to 922,000 pixels):
+  // found by fuzz_bmp as its slowest inputs.
+  std::string bmp = fixtures::bmp(fixtures::quadrants(64, 64));
+  for (std::string cut : {bmp.substr(0, bmp.size() - 64 * 3), bmp.substr(0, 60), bmp.substr(0, 29)}) {
+    auto r = image_decode(cut);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("the BMP is truncated"), std::string::npos) << r.error().message;
+  }
+  std::string odd_compression = bmp.substr(0, 200);
+  odd_compression[30] = odd_compression[31] = odd_compression[32] = odd_compression[33] = '\xFF';  // -1
+  auto r = image_decode(odd_compression);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("the BMP is truncated"), std::string::npos) << r.error().message;
+}
