@@ -54,4 +54,21 @@ std::vector<corrupt_variant> corrupt_variants(const std::string& valid, image_fo
   return out;
 }
 
+std::string corrupt_corpus_origin(image_format format) {
+  rgb_image img = quadrants(24, 16);
+  switch (format) {
+    case image_format::jpeg: return jpeg_with_orientation(jpeg(img, 90), 6);
+    case image_format::png: return png(img);
+    case image_format::gif: {
+      std::string indices;
+      for (int i = 0; i < 24 * 16; ++i) indices += static_cast<char>(1 + i % 3);
+      return gif(24, 16, {{0, 0, 0}, {255, 0, 0}, {0, 255, 0}, {0, 0, 255}}, {indices, indices}, true);
+    }
+    case image_format::bmp: return bmp(img);
+    case image_format::webp: return webp_lossy(img);
+    case image_format::unknown: break;
+  }
+  return {};
+}
+
 }  // namespace polylens::fixtures

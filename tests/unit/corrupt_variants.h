@@ -17,4 +17,8 @@ struct corrupt_variant {
 
 std::vector<corrupt_variant> corrupt_variants(const std::string& valid, image_format format);
 
+// The valid file each format's corpus starts from: small, with what tends to hide bugs (an EXIF
+// segment in the JPEG, two frames and transparency in the GIF).
+std::string corrupt_corpus_origin(image_format format);
+
 }  // namespace polylens::fixtures

@@ -8,29 +8,11 @@
 
 #include "api_limits.h"
 #include "corrupt_variants.h"
-#include "image_fixtures.h"
 #include "image_preprocess.h"
 
 using namespace polylens;
 
 namespace {
-
-std::string valid_file(image_format format) {
-  rgb_image img = fixtures::quadrants(24, 16);
-  switch (format) {
-    case image_format::jpeg: return fixtures::jpeg_with_orientation(fixtures::jpeg(img, 90), 6);
-    case image_format::png: return fixtures::png(img);
-    case image_format::gif: {
-      std::string indices;
-      for (int i = 0; i < 24 * 16; ++i) indices += char(1 + i % 3);
-      return fixtures::gif(24, 16, {{0, 0, 0}, {255, 0, 0}, {0, 255, 0}, {0, 0, 255}}, {indices, indices}, true);
-    }
-    case image_format::bmp: return fixtures::bmp(img);
-    case image_format::webp: return fixtures::webp_lossy(img);
-    case image_format::unknown: break;
-  }
-  return {};
-}
 
 class image_corrupt_corpus : public testing::TestWithParam<image_format> {};
 
@@ -38,7 +20,7 @@ class image_corrupt_corpus : public testing::TestWithParam<image_format> {};
 
 TEST_P(image_corrupt_corpus, every_variant_decodes_sanely_or_says_why_not) {
   const image_format format = GetParam();
-  const std::string valid = valid_file(format);
+  const std::string valid = fixtures::corrupt_corpus_origin(format);
   ASSERT_TRUE(image_decode(valid)) << "the valid " << image_format_name(format) << " must decode";
   int decoded = 0, refused = 0;
   for (const auto& v : fixtures::corrupt_variants(valid, format)) {
