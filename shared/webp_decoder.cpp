@@ -18,7 +18,9 @@ std::string status_text(VP8StatusCode status) {
     case VP8_STATUS_INVALID_PARAM: return "VP8_STATUS_INVALID_PARAM (the sizes in the file disagree)";
     case VP8_STATUS_BITSTREAM_ERROR: return "VP8_STATUS_BITSTREAM_ERROR (the data is corrupt)";
     case VP8_STATUS_UNSUPPORTED_FEATURE: return "VP8_STATUS_UNSUPPORTED_FEATURE (a feature it does not decode)";
-    case VP8_STATUS_SUSPENDED: return "VP8_STATUS_SUSPENDED";
+    // Only the incremental decoder suspends by design; Debian 12's libwebp 1.2.4 also says it when a
+    // lossy file stops inside its data, where 1.6.0 says NOT_ENOUGH_DATA (seen replaying the corrupt corpus).
+    case VP8_STATUS_SUSPENDED: return "VP8_STATUS_SUSPENDED (the file is truncated)";
     case VP8_STATUS_USER_ABORT: return "VP8_STATUS_USER_ABORT";
     case VP8_STATUS_NOT_ENOUGH_DATA: return "VP8_STATUS_NOT_ENOUGH_DATA (the file is truncated)";
   }
