@@ -55,6 +55,8 @@ std::string image_encode_jpeg(const rgb_image& image, int quality) {
 }
 
 result<prepared_image> image_prepare(std::string_view bytes, int long_side, int jpeg_quality) {
+  // A faster decoder used here instead must still turn JPEGs upright, as image_decode does:
+  // exif_orientation_apply(..., exif_orientation_read(bytes)).
   auto decoded = image_decode(bytes);
   if (!decoded) return decoded.error();
   rgb_image fitted = image_fit_within(*decoded, long_side);

@@ -77,7 +77,7 @@ result<rgb_image> decode_first_frame(std::string_view bytes, const WebPBitstream
                                                       : "libwebp's demuxer says WEBP_DEMUX_PARSE_ERROR (malformed chunks)");
   WebPIterator frame;
   if (!WebPDemuxGetFrame(demux.get(), 1, &frame)) return invalid("the animation has no complete first frame");
-  std::unique_ptr<WebPIterator, void (*)(WebPIterator*)> release(&frame, WebPDemuxReleaseIterator);
+  std::unique_ptr<WebPIterator, void (*)(WebPIterator*)> release(&frame, WebPDemuxReleaseIterator);  // on every return
   if (!frame.complete) return invalid("its first frame is truncated");
   // The demuxer checks that frames fit the canvas; we check again before writing into ours.
   if (frame.x_offset < 0 || frame.y_offset < 0 || std::int64_t{frame.x_offset} + frame.width > f.width ||
