@@ -11,14 +11,16 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # ---- Debian packages -------------------------------------------------------------------------
 apt_packages=(build-essential cmake ninja-build pkg-config git curl ca-certificates openssl unzip xz-utils dpkg-dev
-              emscripten chromium fonts-dejavu-core fonts-droid-fallback libcpp-httplib-dev nlohmann-json3-dev libssl-dev libgtest-dev)
+              emscripten chromium fonts-dejavu-core fonts-droid-fallback libcpp-httplib-dev nlohmann-json3-dev libssl-dev libgtest-dev
+              libwebp-dev clang-14 libclang-rt-14-dev)  # WebP decoding natively; the libFuzzer targets (tests/fuzz)
 command -v node >/dev/null || apt_packages+=(nodejs npm)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 
-# Dear ImGui 1.92 and a 2025 stb come from Debian sid's *source* packages; bookworm has neither.
+# Dear ImGui 1.92, a 2025 stb and libwebp's decoder sources (for the web build) come from Debian sid's *source*
+# packages; bookworm has neither ImGui 1.92 nor stb_image_resize2.h.
 sid_src=/etc/apt/sources.list.d/polylens-sid-src.sources
 need_update=0
 if [ ! -f "$sid_src" ]; then
@@ -47,14 +49,14 @@ got_emsdk=$(emcc --version 2>/dev/null | head -n1 | grep -oE '[0-9]+\.[0-9]+\.[0
 [ "$got_emsdk" = "$want_emsdk" ] ||
   die "emcc on PATH is '${got_emsdk:-missing}' ($(command -v emcc || echo none)) but emsdk-version.txt pins $want_emsdk"
 
-# ---- Dear ImGui and stb sources ---------------------------------------------------------------
-fetch_source() { # fetch_source <debian source package> <version> <dest>
-  local pkg=$1 version=$2 dest=$3
+# ---- Dear ImGui, stb and libwebp sources ------------------------------------------------------
+fetch_source() { # fetch_source <debian source package> <version> <dest> [<Debian revision, default +ds-1>]
+  local pkg=$1 version=$2 dest=$3 revision=${4:-+ds-1}
   [ -f "$dest/.polylens-version" ] && [ "$(cat "$dest/.polylens-version")" = "$version" ] && return 0
   say "fetching Debian source package $pkg $version"
   local work
   work=$(mktemp -d)
-  (cd "$work" && apt-get source --download-only -qq "$pkg=$version+ds-1" >/dev/null 2>&1) ||
+  (cd "$work" && apt-get source --download-only -qq "$pkg=$version$revision" >/dev/null 2>&1) ||
     (cd "$work" && apt-get source --download-only -qq "$pkg" >/dev/null) ||
     die "apt-get source $pkg failed: is the deb-src entry in $sid_src reachable?"
   (cd "$work" && dpkg-source -x --skip-patches ./*.dsc src >/dev/null 2>&1)
@@ -64,11 +66,17 @@ fetch_source() { # fetch_source <debian source package> <version> <dest>
 }
 fetch_source imgui "$IMGUI_VERSION" "$deps_dir/imgui"
 fetch_source libstb "$STB_VERSION" "$deps_dir/stb"
+fetch_source libwebp "$LIBWEBP_VERSION" "$deps_dir/libwebp" "$LIBWEBP_DEBIAN_REVISION"
 imgui_num=$(grep -oE 'define IMGUI_VERSION_NUM +[0-9]+' "$deps_dir/imgui/imgui.h" | grep -oE '[0-9]+$')
 [ "${imgui_num:-0}" -ge "$IMGUI_MIN_VERSION_NUM" ] ||
   die "Dear ImGui in $deps_dir/imgui is version number ${imgui_num:-unknown}; Polylens needs >= $IMGUI_MIN_VERSION_NUM (1.92, dynamic font atlas). Delete $deps_dir/imgui and check the sid deb-src entry."
 [ -f "$deps_dir/stb/stb_image_resize2.h" ] ||
   die "$deps_dir/stb has no stb_image_resize2.h: the libstb source package is older than 2023"
+# fetch_source falls back to whatever sid has; the web build's libwebp file list (shared/libwebp_decoder.cmake)
+# is written for the pinned release, so check the version the sources themselves declare.
+webp_got=$(grep -hE '#define DEC_(MAJ|MIN|REV)_VERSION' "$deps_dir/libwebp/src/dec/vp8i_dec.h" | awk '{printf "%s%s", sep, $3; sep="."}')
+[ "$webp_got" = "$LIBWEBP_VERSION" ] ||
+  die "$deps_dir/libwebp holds libwebp ${webp_got:-unknown}, but scripts/versions.env pins $LIBWEBP_VERSION. Sid has moved on: check shared/libwebp_decoder.cmake against the new release, then update the pin (or delete $deps_dir/libwebp to fetch again)."
 # nlohmann/json is header-only; the web build must not see /usr/include (glibc headers), so it gets
 # a folder holding only this library.
 mkdir -p "$deps_dir/include"
@@ -109,4 +117,4 @@ if [ "$(id -u)" -eq 0 ] && ! id -u "$es_user" >/dev/null 2>&1; then
   say "creating the unprivileged user '$es_user' (Elasticsearch refuses to run as root)"
   useradd --system --no-create-home --shell /usr/sbin/nologin "$es_user"
 fi
-say "setup complete (Elasticsearch $es_version, Dear ImGui $IMGUI_VERSION, emcc $got_emsdk)"
+say "setup complete (Elasticsearch $es_version, Dear ImGui $IMGUI_VERSION, libwebp $LIBWEBP_VERSION, emcc $got_emsdk)"

@@ -1,59 +1,37 @@
 #include "image_preprocess.h"
 
-#include <stb_image.h>
 #include <stb_image_resize2.h>
 #include <stb_image_write.h>
 
 #include <algorithm>
-#include <cstdint>
 #include <cmath>
-#include <memory>
+#include <utility>
 
-#include "api_limits.h"
+#include "exif_orientation.h"
+#include "image_format.h"
+#include "stb_decoder.h"
+#include "webp_decoder.h"
 
 namespace polylens {
 
-namespace {
-api_error invalid(const std::string& message) { return {error_type::invalid_image, message}; }
-
-// stb_image decodes a truncated JPEG without complaint, filling the missing rows with grey; a
-// complete one ends with the EOI marker (FF D9), possibly followed by a little padding.
-bool jpeg_is_truncated(std::string_view bytes) {
-  if (bytes.size() < 4 || uint8_t(bytes[0]) != 0xFF || uint8_t(bytes[1]) != 0xD8) return false;
-  std::string_view tail = bytes.substr(bytes.size() - std::min<std::size_t>(bytes.size(), 4096));
-  return tail.find("\xFF\xD9") == std::string_view::npos;
-}
-}  // namespace
-
-result<rgb_image> image_decode(std::string_view bytes) {
-  if (bytes.empty()) return invalid("the image is empty");
+result<rgb_image> image_decode(std::string_view bytes, int max_pixels) {
+  if (bytes.empty()) return api_error{error_type::invalid_image, "the image is empty"};
   if (bytes.size() > limits::max_image_bytes)
     return api_error{error_type::payload_too_large,
                      "the image is " + std::to_string(bytes.size()) + " bytes; the limit is " +
                          std::to_string(limits::max_image_bytes)};
-  auto data = reinterpret_cast<const stbi_uc*>(bytes.data());
-  int len = static_cast<int>(bytes.size());
-  int w = 0, h = 0, channels = 0;
-  if (!stbi_info_from_memory(data, len, &w, &h, &channels))
-    return invalid(std::string("cannot decode the image: ") + stbi_failure_reason() +
-                   " (JPEG, PNG, GIF and BMP are supported)");
-  if (jpeg_is_truncated(bytes)) return invalid("the JPEG is truncated: it has no end-of-image marker");
-  if (static_cast<long long>(w) * h > limits::max_image_pixels)
-    return api_error{error_type::payload_too_large, "the image is " + std::to_string(w) + "x" + std::to_string(h) +
-                                                        " pixels; the limit is " +
-                                                        std::to_string(limits::max_image_pixels) + " pixels"};
-  std::unique_ptr<stbi_uc, void (*)(void*)> rgba(stbi_load_from_memory(data, len, &w, &h, &channels, 4),
-                                                 stbi_image_free);
-  if (!rgba) return invalid(std::string("cannot decode the image: ") + stbi_failure_reason());
-  rgb_image out{w, h, std::string(static_cast<std::size_t>(w) * h * 3, '\0')};
-  // Flatten alpha on white: a transparent logo should look as it does on a web page.
-  const stbi_uc* src = rgba.get();
-  auto* dst = reinterpret_cast<unsigned char*>(out.pixels.data());
-  for (std::size_t i = 0, n = static_cast<std::size_t>(w) * h; i < n; ++i, src += 4, dst += 3) {
-    int a = src[3];
-    for (int c = 0; c < 3; ++c) dst[c] = static_cast<unsigned char>((src[c] * a + 255 * (255 - a) + 127) / 255);
-  }
-  return out;
+  image_header header = image_header_read(bytes);
+  if (header.format == image_format::unknown)
+    return api_error{error_type::invalid_image, image_format_unknown_message(bytes)};
+  // The size the header claims, checked the same way for every format; each decoder checks again
+  // with its own reading of the header just before it allocates.
+  if (header.width > 0 && header.height > 0)
+    if (auto error = rgb_image_size_error(image_format_name(header.format), header.width, header.height, max_pixels))
+      return *error;
+  if (header.format == image_format::webp) return webp_decode(bytes, max_pixels);
+  auto decoded = stb_decode(bytes, header.format, max_pixels);
+  if (!decoded || header.format != image_format::jpeg) return decoded;
+  return exif_orientation_apply(std::move(decoded.value()), exif_orientation_read(bytes));
 }
 
 rgb_image image_fit_within(const rgb_image& image, int long_side) {
@@ -77,6 +55,8 @@ std::string image_encode_jpeg(const rgb_image& image, int quality) {
 }
 
 result<prepared_image> image_prepare(std::string_view bytes, int long_side, int jpeg_quality) {
+  // A faster decoder used here instead must still turn JPEGs upright, as image_decode does:
+  // exif_orientation_apply(..., exif_orientation_read(bytes)).
   auto decoded = image_decode(bytes);
   if (!decoded) return decoded.error();
   rgb_image fitted = image_fit_within(*decoded, long_side);

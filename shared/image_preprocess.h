@@ -4,19 +4,17 @@
 #include <string>
 #include <string_view>
 
+#include "api_limits.h"
 #include "result.h"
+#include "rgb_image.h"
 
 namespace polylens {
 
-struct rgb_image {
-  int width = 0;
-  int height = 0;
-  std::string pixels;  // width * height * 3 bytes, row-major RGB
-};
-
-// JPEG, PNG, GIF (first frame) or BMP bytes to RGB. Refuses images over limits::max_image_pixels
-// before allocating, and reports the decoder's own reason for anything it cannot read.
-result<rgb_image> image_decode(std::string_view bytes);
+// JPEG, PNG, GIF (first frame), BMP or WebP (first frame) bytes to upright RGB: the format comes from
+// the first bytes, never a file name, and a JPEG's EXIF orientation is applied, so width and height
+// are as a viewer shows them. Refuses images over max_pixels before allocating (fuzzers pass less,
+// to stay fast), and reports the decoder's own reason for anything it cannot read.
+result<rgb_image> image_decode(std::string_view bytes, int max_pixels = limits::max_image_pixels);
 
 // Scales down (never up) so the long side is at most long_side, with a Mitchell filter in sRGB.
 rgb_image image_fit_within(const rgb_image& image, int long_side);
