@@ -44,34 +44,61 @@ std::uint32_t crc_table_driven(const unsigned char* p, std::size_t n, std::uint3
 }
 
 #if defined(__x86_64__)
-// One stream of 8-byte steps: the instruction's 3-cycle latency bounds it at about 8 bytes per 3 cycles,
-// several GB/s, which is already more than reading the log from the page cache.
+__attribute__((target("sse4.2"))) std::uint64_t crc_words(const unsigned char* p, std::size_t n, std::uint64_t c) {
+  for (; n >= 8; n -= 8, p += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, p, 8);
+    c = _mm_crc32_u64(c, word);
+  }
+  return c;
+}
+
+// The crc32 instruction takes 3 cycles but can start one every cycle, so three independent streams
+// over three stripes of a block go about three times as fast as one. The CRC register is linear in
+// its starting value: crc(r, A B) = shift_B(crc(r, A)) ^ crc(0, B), where shift_B runs r through
+// |B| zero bytes; for a fixed |B| that shift is four 256-entry tables.
+constexpr std::size_t stripe_bytes = 4096;
+
+struct shift_tables {
+  std::uint32_t t[4][256];
+  shift_tables() {
+    static const unsigned char zeros[stripe_bytes] = {};
+    for (int k = 0; k < 4; ++k)
+      for (std::uint32_t b = 0; b < 256; ++b)
+        t[k][b] = crc_table_driven(zeros, stripe_bytes, b << (8 * k));
+  }
+  std::uint32_t shift(std::uint32_t r) const {
+    return t[0][r & 0xFF] ^ t[1][(r >> 8) & 0xFF] ^ t[2][(r >> 16) & 0xFF] ^ t[3][r >> 24];
+  }
+};
+
 __attribute__((target("sse4.2"))) std::uint32_t crc_sse42(const unsigned char* p, std::size_t n, std::uint32_t crc) {
+  static const shift_tables tables;
   std::uint64_t c = crc;
   while (n > 0 && (reinterpret_cast<std::uintptr_t>(p) & 7u)) {
     c = _mm_crc32_u8(static_cast<std::uint32_t>(c), *p++);
     --n;
   }
-  while (n >= 32) {
-    std::uint64_t a, b, d, e;
-    std::memcpy(&a, p, 8);
-    std::memcpy(&b, p + 8, 8);
-    std::memcpy(&d, p + 16, 8);
-    std::memcpy(&e, p + 24, 8);
-    c = _mm_crc32_u64(c, a);
-    c = _mm_crc32_u64(c, b);
-    c = _mm_crc32_u64(c, d);
-    c = _mm_crc32_u64(c, e);
-    p += 32;
-    n -= 32;
+  while (n >= 3 * stripe_bytes) {
+    std::uint64_t a = c, b = 0, d = 0;
+    const unsigned char* q = p;
+    for (std::size_t i = 0; i < stripe_bytes; i += 8, q += 8) {
+      std::uint64_t x, y, z;
+      std::memcpy(&x, q, 8);
+      std::memcpy(&y, q + stripe_bytes, 8);
+      std::memcpy(&z, q + 2 * stripe_bytes, 8);
+      a = _mm_crc32_u64(a, x);
+      b = _mm_crc32_u64(b, y);
+      d = _mm_crc32_u64(d, z);
+    }
+    const std::uint32_t ab = tables.shift(static_cast<std::uint32_t>(a)) ^ static_cast<std::uint32_t>(b);
+    c = tables.shift(ab) ^ static_cast<std::uint32_t>(d);
+    p += 3 * stripe_bytes;
+    n -= 3 * stripe_bytes;
   }
-  while (n >= 8) {
-    std::uint64_t a;
-    std::memcpy(&a, p, 8);
-    c = _mm_crc32_u64(c, a);
-    p += 8;
-    n -= 8;
-  }
+  c = crc_words(p, n, c);
+  p += n & ~std::size_t{7};
+  n &= 7;
   while (n--) c = _mm_crc32_u8(static_cast<std::uint32_t>(c), *p++);
   return static_cast<std::uint32_t>(c);
 }

@@ -1,6 +1,7 @@
 // CRC-32C (Castagnoli), the checksum of every record in the embedded store's log. The SSE4.2 crc32
-// instruction computes it when the processor has one (start-up checks the whole log, so this speed
-// matters; docs/embedded-store.md has the figure); a table-driven version serves the others.
+// instruction computes it, three streams at once, when the processor has one (start-up checks the
+// whole log, so this speed matters; docs/embedded-store.md has the figure); a table-driven version
+// serves the others.
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -71,8 +71,14 @@ result<std::unique_ptr<embedded_store>> embedded_store::open(embedded_store_opti
                            " asks for '" + f.index_type + "'"};
   }
   std::error_code ec;
-  fs::create_directories(options.directory, ec);
-  if (ec) return api_error{error_type::backend_unavailable, "cannot create the store directory " + options.directory + ": " + ec.message()};
+  if (!fs::exists(options.directory, ec)) {
+    fs::create_directories(options.directory, ec);
+    if (ec) return api_error{error_type::backend_unavailable, "cannot create the store directory " + options.directory + ": " + ec.message()};
+    // The new directory's own entry must survive a power cut too, or so would nothing in it.
+    fs::path created = fs::absolute(options.directory, ec).lexically_normal();
+    if (!created.has_filename()) created = created.parent_path();  // a trailing slash
+    if (auto s = sync_directory(created.parent_path().string()); !s) return s.error();
+  }
 
   auto lock = directory_lock::acquire(options.directory);
   if (!lock) return lock.error();
@@ -582,6 +588,7 @@ result<std::vector<float>> embedded_store::vector_of(const std::string& id, cons
 }
 
 std::vector<embedded_field_usage> embedded_store::vector_field_usage() {
+  std::lock_guard build(build_mutex_);  // the graphs' sizes change while the builder works
   std::shared_lock lock(mutex_);
   std::vector<embedded_field_usage> out;
   for (const auto& f : fields_) {

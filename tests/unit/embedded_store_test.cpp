@@ -311,7 +311,9 @@ TEST(embedded_store, a_reopened_store_has_everything_put_and_nothing_removed) {
   std::sort(top.begin(), top.end());
   EXPECT_EQ(top, (std::vector<std::string>{id_of(11), id_of(12)}));
   for (const auto& h : *hits) {
-    if (h.id == id_of(11)) EXPECT_EQ(h.title, "A new title");
+    if (h.id == id_of(11)) {
+      EXPECT_EQ(h.title, "A new title");
+    }
   }
 }
 

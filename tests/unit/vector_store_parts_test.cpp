@@ -27,10 +27,10 @@ TEST(crc32c, matches_the_published_check_value) {
 
 TEST(crc32c, hardware_and_table_agree_on_every_length_and_alignment) {
   std::mt19937 rng(7);
-  std::string data(4096 + 64, '\0');
+  std::string data(3 * 3 * 4096 + 64, '\0');  // three-stripe blocks of 4096 bytes, and the rest
   for (auto& c : data) c = static_cast<char>(rng());
   for (std::size_t offset = 0; offset < 9; ++offset)
-    for (std::size_t n : {0u, 1u, 7u, 8u, 9u, 31u, 32u, 33u, 255u, 1000u, 4096u})
+    for (std::size_t n : {0u, 1u, 7u, 8u, 9u, 31u, 32u, 33u, 255u, 1000u, 4096u, 12287u, 12288u, 12289u, 30000u, 36864u})
       ASSERT_EQ(crc32c(data.data() + offset, n), crc32c_portable(data.data() + offset, n)) << offset << " " << n;
 }
 
