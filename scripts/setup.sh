@@ -77,6 +77,38 @@ imgui_num=$(grep -oE 'define IMGUI_VERSION_NUM +[0-9]+' "$deps_dir/imgui/imgui.h
 webp_got=$(grep -hE '#define DEC_(MAJ|MIN|REV)_VERSION' "$deps_dir/libwebp/src/dec/vp8i_dec.h" | awk '{printf "%s%s", sep, $3; sep="."}')
 [ "$webp_got" = "$LIBWEBP_VERSION" ] ||
   die "$deps_dir/libwebp holds libwebp ${webp_got:-unknown}, but scripts/versions.env pins $LIBWEBP_VERSION. Sid has moved on: check shared/libwebp_decoder.cmake against the new release, then update the pin (or delete $deps_dir/libwebp to fetch again)."
+
+# hnswlib (header-only, for the embedded store's HNSW graphs) needs 0.7+ for its filter functor. Debian sid's
+# source package comes first, like imgui and stb; when the mirror does not serve it (it answered 404 on
+# this project's build machine), the npm package hnswlib-node, which bundles upstream hnswlib 0.8.0's
+# headers unchanged, is fetched with npm pack and checked against its pinned checksum.
+fetch_hnswlib() { # fetch_hnswlib <dest>
+  local dest=$1 pin="debian:$HNSWLIB_DEBIAN_VERSION npm:$HNSWLIB_NODE_VERSION" work origin
+  [ -f "$dest/hnswlib/hnswlib.h" ] && [ "$(head -n1 "$dest/.polylens-version" 2>/dev/null)" = "$pin" ] && return 0
+  work=$(mktemp -d)
+  if (cd "$work" && apt-get source --download-only -qq "hnswlib=$HNSWLIB_DEBIAN_VERSION" >/dev/null 2>&1 &&
+      dpkg-source -x --skip-patches ./*.dsc src >/dev/null 2>&1) && [ -f "$work/src/hnswlib/hnswlib.h" ]; then
+    origin="Debian source package hnswlib $HNSWLIB_DEBIAN_VERSION"
+    mv "$work/src/hnswlib" "$work/headers"
+  else
+    say "Debian's hnswlib source is not reachable; taking hnswlib's headers from npm hnswlib-node $HNSWLIB_NODE_VERSION"
+    (cd "$work" && npm pack --silent "hnswlib-node@$HNSWLIB_NODE_VERSION" >/dev/null) ||
+      die "npm pack hnswlib-node@$HNSWLIB_NODE_VERSION failed"
+    local got_sha
+    got_sha=$(sha256sum "$work/hnswlib-node-$HNSWLIB_NODE_VERSION.tgz" | cut -c1-64)
+    [ "$got_sha" = "$HNSWLIB_NODE_SHA256" ] ||
+      die "checksum mismatch for hnswlib-node-$HNSWLIB_NODE_VERSION.tgz (got $got_sha, scripts/versions.env pins $HNSWLIB_NODE_SHA256)"
+    tar -xzf "$work/hnswlib-node-$HNSWLIB_NODE_VERSION.tgz" -C "$work" package/src/hnswlib
+    origin="hnswlib 0.8.0 headers bundled in npm hnswlib-node $HNSWLIB_NODE_VERSION"
+    mv "$work/package/src/hnswlib" "$work/headers"
+  fi
+  grep -q 'class BaseFilterFunctor' "$work/headers/hnswlib.h" ||
+    die "hnswlib from $origin has no BaseFilterFunctor (needs 0.7 or newer)"
+  rm -rf "$dest" && mkdir -p "$dest" && mv "$work/headers" "$dest/hnswlib"
+  printf '%s\n%s\n' "$pin" "$origin" > "$dest/.polylens-version"
+  rm -rf "$work"
+}
+fetch_hnswlib "$deps_dir/hnswlib"
 # nlohmann/json is header-only; the web build must not see /usr/include (glibc headers), so it gets
 # a folder holding only this library.
 mkdir -p "$deps_dir/include"
