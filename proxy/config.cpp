@@ -53,6 +53,12 @@ std::string parse_bytes(const std::string& text, std::size_t& out) {
   return "";
 }
 
+std::string parse_store_kind(const std::string& v, std::string& out) {
+  if (v != "embedded" && v != "elasticsearch") return "must be 'embedded' or 'elasticsearch', got '" + v + "'";
+  out = v;
+  return "";
+}
+
 std::string parse_url(const std::string& text, std::string& out) {
   if (text.rfind("http://", 0) != 0 && text.rfind("https://", 0) != 0)
     return "must start with http:// or https://, got '" + text + "'";
@@ -153,8 +159,19 @@ const std::vector<option_spec>& option_table() {
        "retries after a Jina 429/5xx or connection error (exponential backoff, honours Retry-After)",
        [](const config& c) { return std::to_string(c.jina_max_retries); },
        [](config& c, const std::string& v) { return parse_int(v, 0, 10, c.jina_max_retries); }},
-      {"es-url", "ES_URL", "es_url", "URL", "Elasticsearch base URL",
-       [](const config& c) { return c.es_url; }, [](config& c, const std::string& v) { return parse_url(v, c.es_url); }},
+      {"backend", "POLYLENS_BACKEND", "backend", "embedded|elasticsearch",
+       "where vectors live; default: elasticsearch when ES_URL is set, else the embedded store in --data-dir",
+       [](const config& c) { return c.backend.empty() ? std::string("(auto)") : c.backend; },
+       [](config& c, const std::string& v) { return parse_store_kind(v, c.backend); }},
+      {"data-dir", "POLYLENS_DATA_DIR", "data_dir", "DIR", "the embedded store's directory (created when missing)",
+       STRING_OPTION(data_dir)},
+      {"hnsw-threshold", "POLYLENS_HNSW_THRESHOLD", "hnsw_threshold", "N",
+       "embedded store: exact search up to this many images, an HNSW graph above",
+       [](const config& c) { return std::to_string(c.hnsw_threshold); },
+       [](config& c, const std::string& v) { return parse_int(v, 0, 100000000, c.hnsw_threshold); }},
+      {"es-url", "ES_URL", "es_url", "URL", "Elasticsearch base URL; setting it selects Elasticsearch",
+       [](const config& c) { return c.es_url.empty() ? std::string("(none)") : c.es_url; },
+       [](config& c, const std::string& v) { return parse_url(v, c.es_url); }},
       {"", "ES_API_KEY", "es_api_key", "KEY", "Elasticsearch API key, the 'encoded' form (secret)",
        SECRET_OPTION(es_api_key)},
       {"es-username", "ES_USERNAME", "es_username", "USER", "Elasticsearch user for basic auth",
@@ -228,6 +245,12 @@ const std::vector<option_spec>& option_table() {
       {"tls-cert", "POLYLENS_TLS_CERT", "tls_cert", "FILE", "PEM certificate chain for --https-listen",
        STRING_OPTION(tls_cert_file)},
       {"tls-key", "POLYLENS_TLS_KEY", "tls_key", "FILE", "PEM private key for --https-listen", STRING_OPTION(tls_key_file)},
+      {"from", "", "", "embedded|elasticsearch", "migrate: the store to copy from",
+       [](const config&) { return std::string("(none)"); },
+       [](config& c, const std::string& v) { return parse_store_kind(v, c.migrate_from); }},
+      {"to", "", "", "embedded|elasticsearch", "migrate: the store to copy into",
+       [](const config&) { return std::string("(none)"); },
+       [](config& c, const std::string& v) { return parse_store_kind(v, c.migrate_to); }},
       {"metadata", "", "", "FILE",
        "index: sidecar TSV or JSON (file, tags, caption, licence, ...); default images.tsv or images.json in or beside the folder",
        STRING_OPTION(metadata_file)},
@@ -274,10 +297,13 @@ std::vector<std::string> config::secrets() const {
 
 std::string config_help_text() {
   std::ostringstream out;
-  out << "Polylens: multilingual image search with Jina CLIP v2 and Elasticsearch.\n\n"
+  out << "Polylens: multilingual image search with Jina CLIP v2, on an embedded vector store or Elasticsearch.\n\n"
          "Usage:\n"
          "  polylens serve [options]            serve the web UI and the /api/v1 routes\n"
          "  polylens index <folder> [options]   embed the images in <folder> and index them\n"
+         "  polylens migrate --from embedded --to elasticsearch [options]\n"
+         "                                      copy every image, vector and thumbnail to the other store\n"
+         "                                      (no embed calls; resumable; also --from elasticsearch --to embedded)\n"
          "  polylens --help                     this text\n\n"
          "Each option can also come from an environment variable or from the JSON config file\n"
          "(--config FILE or POLYLENS_CONFIG); a flag beats the environment, which beats the file.\n\n"
@@ -352,7 +378,8 @@ result<config_outcome> config_load(int argc, const char* const* argv, env_lookup
                             "; see polylens --help");
       from_flags[spec] = value;
     } else if (c.command.empty()) {
-      if (arg != "serve" && arg != "index") return config_error("unknown command '" + arg + "'; see polylens --help");
+      if (arg != "serve" && arg != "index" && arg != "migrate")
+        return config_error("unknown command '" + arg + "'; see polylens --help");
       c.command = arg;
     } else {
       c.positionals.push_back(arg);
@@ -384,7 +411,7 @@ result<config_outcome> config_load(int argc, const char* const* argv, env_lookup
   for (const auto& [spec, value] : from_flags)
     if (auto err = spec->apply(c, value); !err.empty()) return config_error("--" + std::string(spec->flag) + " " + err);
 
-  if (c.jina_api_key.empty())
+  if (c.jina_api_key.empty() && c.command != "migrate")
     return config_error(
         "no Jina API key: set JINA_API_KEY (get one at https://jina.ai/embeddings), or JINA_API_KEY_FILE, "
         "or jina_api_key in the config file");
@@ -398,6 +425,17 @@ result<config_outcome> config_load(int argc, const char* const* argv, env_lookup
     return config_error("POLYLENS_ADMIN_TOKEN is shorter than 16 characters: use a long random token");
   if (c.command == "index" && c.positionals.size() != 1)
     return config_error("polylens index needs exactly one folder: polylens index <folder>");
+  if (c.store_kind() == "elasticsearch" && c.es_url.empty() && c.command != "migrate")
+    return config_error("--backend elasticsearch needs ES_URL (e.g. http://127.0.0.1:9200)");
+  if (c.command == "migrate") {
+    if (c.migrate_from.empty() || c.migrate_to.empty() || c.migrate_from == c.migrate_to)
+      return config_error("polylens migrate needs --from and --to, two different stores: "
+                          "--from embedded --to elasticsearch, or --from elasticsearch --to embedded");
+    if (c.es_url.empty()) return config_error("polylens migrate needs ES_URL for the Elasticsearch side");
+    if (!c.positionals.empty()) return config_error("polylens migrate takes no arguments, got '" + c.positionals.front() + "'");
+  }
+  if (c.command != "migrate" && (!c.migrate_from.empty() || !c.migrate_to.empty()))
+    return config_error("--from and --to are options of polylens migrate");
   if (c.command == "serve" && !c.positionals.empty())
     return config_error("polylens serve takes no arguments, got '" + c.positionals.front() + "'");
   return outcome;

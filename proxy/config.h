@@ -30,7 +30,13 @@ struct config {
   int jina_timeout_ms = 30000;
   int jina_max_retries = 2;
 
-  std::string es_url = "http://127.0.0.1:9200";
+  // Where vectors live: "elasticsearch", "embedded", or empty for Elasticsearch when es_url is set
+  // and the embedded store otherwise (see store_kind()).
+  std::string backend;
+  std::string data_dir = "polylens-data";  // the embedded store's directory
+  int hnsw_threshold = 20000;              // embedded: above this many images, search an HNSW graph
+
+  std::string es_url;  // empty: not configured
   std::string es_api_key;   // secret
   std::string es_username;
   std::string es_password;  // secret
@@ -64,10 +70,12 @@ struct config {
   std::string tls_key_file;
 
   // Not options: what the command line asked for.
-  std::string command;                  // serve | index
+  std::string command;                  // serve | index | migrate
   std::vector<std::string> positionals;  // index: the folder
   std::string metadata_file;            // index: sidecar TSV
+  std::string migrate_from, migrate_to;  // migrate: "embedded" or "elasticsearch"
 
+  std::string store_kind() const { return !backend.empty() ? backend : es_url.empty() ? "embedded" : "elasticsearch"; }
   const vector_field* field_for_dims(int dims) const;
   int largest_dims() const;
   std::vector<std::string> secrets() const;  // values that must never appear in output

@@ -308,4 +308,40 @@ result<std::string> elasticsearch_backend::thumbnail(const std::string& id) {
   return *bytes;
 }
 
+// Sorted on content_hash, which equals _id: sorting on _id itself needs fielddata, off by default.
+result<std::vector<image_document>> elasticsearch_backend::documents_after(const std::string& after_id,
+                                                                          std::size_t limit) {
+  json body = {{"query", {{"match_all", json::object()}}},
+               {"sort", {{{"content_hash", "asc"}}}},
+               {"size", limit},
+               {"_source", {{"exclude_vectors", false}}}};
+  if (!after_id.empty()) body["search_after"] = {after_id};
+  auto r = send("POST", "/" + index_ + "/_search", dump(body));
+  if (r.status != 200) return failure(r, "reading documents after '" + after_id + "'");
+  auto j = json::parse(r.body, nullptr, false);
+  if (!j.is_object() || !j.contains("hits")) return api_error{error_type::backend_error, "Elasticsearch sent a search reply without hits"};
+  std::vector<image_document> out;
+  for (const auto& h : j["hits"]["hits"]) {
+    const json& src = h.value("_source", json::object());
+    image_document d;
+    d.id = h.value("_id", "");
+    d.file = src.value("file", "");
+    d.title = src.value("title", "");
+    d.caption = src.value("caption", "");
+    d.tags = src.value("tags", std::vector<std::string>{});
+    d.licence = src.value("licence", "");
+    d.credit = src.value("credit", "");
+    d.source_url = src.value("source_url", "");
+    d.width = src.value("width", 0);
+    d.height = src.value("height", 0);
+    auto thumbnail = base64_decode(src.value("thumbnail", ""));
+    if (!thumbnail) return api_error{error_type::backend_error, "the thumbnail of '" + d.id + "' is not valid base64"};
+    d.thumbnail_jpeg = std::move(*thumbnail);
+    for (const auto& f : fields_)
+      if (src.contains(f.name()) && src[f.name()].is_array()) d.vectors[f.dims] = src[f.name()].get<std::vector<float>>();
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
 }  // namespace polylens

@@ -10,31 +10,35 @@
 #include "result.h"
 #include "upstream_client.h"
 #include "vector_documents.h"
+#include "vector_store.h"
 
 namespace polylens {
 
-class elasticsearch_backend {
+class elasticsearch_backend final : public vector_store {
  public:
   explicit elasticsearch_backend(const config& settings);
+  const char* kind() const override { return "elasticsearch"; }
 
-  result<std::string> version();
+  result<std::string> version() override;
   // Creates the index with its mapping when missing; checks an existing one has every configured field.
-  result<bool> ensure_index();
-  result<long long> count();
-  result<std::set<std::string>> existing_ids(const std::vector<std::string>& ids);
+  result<bool> ensure_index() override;
+  result<long long> count() override;
+  result<std::set<std::string>> existing_ids(const std::vector<std::string>& ids) override;
   // wait: return once the documents are searchable (refresh=wait_for), for writes a caller reads back.
-  result<std::vector<bulk_item_outcome>> bulk_index(const std::vector<image_document>& docs, bool wait = false);
-  result<bool> refresh();
-  result<std::vector<search_hit>> knn(const vector_field& field, const knn_query& query);
-  result<std::string> thumbnail(const std::string& id);
+  result<std::vector<bulk_item_outcome>> bulk_index(const std::vector<image_document>& docs, bool wait) override;
+  result<bool> refresh() override;
+  result<std::vector<search_hit>> knn(const vector_field& field, const knn_query& query) override;
+  result<std::string> thumbnail(const std::string& id) override;
   // The stored vector of one image in one field; not_found when there is no such image.
-  result<std::vector<float>> vector_of(const std::string& id, const vector_field& field);
-  result<bool> remove(const std::string& id);  // false: there was no such image
+  result<std::vector<float>> vector_of(const std::string& id, const vector_field& field) override;
+  result<bool> remove(const std::string& id) override;  // false: there was no such image
   // Bytes each vector field takes on disk (the _disk_usage API: raw vectors, graph, quantised copies).
-  result<std::map<std::string, long long>> vector_field_bytes();
+  result<std::map<std::string, long long>> vector_field_bytes() override;
 
-  const std::string& index_name() const { return index_; }
-  std::string url_for_display() const { return upstream_.target().origin; }
+  result<std::vector<image_document>> documents_after(const std::string& after_id, std::size_t limit) override;
+
+  const std::string& index_name() const override { return index_; }
+  std::string url_for_display() const override { return upstream_.target().origin; }
 
  private:
   api_error failure(const upstream_response& r, const std::string& doing) const;

@@ -587,6 +587,51 @@ result<std::vector<float>> embedded_store::vector_of(const std::string& id, cons
   return v;
 }
 
+result<std::vector<image_document>> embedded_store::documents_after(const std::string& after_id, std::size_t limit) {
+  std::vector<image_document> out;
+  {
+    std::shared_lock lock(mutex_);
+    std::vector<std::string> ids;
+    for (const auto& [id, row] : row_of_)
+      if (id > after_id) ids.push_back(id);
+    std::sort(ids.begin(), ids.end());
+    if (ids.size() > limit) ids.resize(limit);
+    for (const auto& id : ids) {
+      const doc_entry& d = docs_[row_of_.at(id)];
+      image_document doc;
+      doc.id = d.id;
+      doc.file = d.file;
+      doc.title = d.title;
+      doc.caption = d.caption;
+      doc.tags = d.tags;
+      doc.licence = d.licence;
+      doc.credit = d.credit;
+      doc.source_url = d.source_url;
+      doc.width = d.width;
+      doc.height = d.height;
+      out.push_back(std::move(doc));
+    }
+  }
+  // Thumbnails and vectors are read from the log outside the lock, one call each; a document removed
+  // meanwhile is left out.
+  std::vector<image_document> complete;
+  for (auto& doc : out) {
+    auto thumb = thumbnail(doc.id);
+    if (thumb) doc.thumbnail_jpeg = std::move(*thumb);
+    else if (thumb.error().type != error_type::not_found) return thumb.error();  // damage is never skipped
+    else if (thumb.error().message.rfind("no image", 0) == 0) continue;       // removed meanwhile
+    bool gone = false;
+    for (const auto& f : fields_) {
+      auto v = vector_of(doc.id, f->field);
+      if (!v && v.error().type == error_type::not_found) { gone = true; break; }
+      if (!v) return v.error();
+      doc.vectors[f->field.dims] = std::move(*v);
+    }
+    if (!gone) complete.push_back(std::move(doc));
+  }
+  return complete;
+}
+
 std::vector<embedded_field_usage> embedded_store::vector_field_usage() {
   std::lock_guard build(build_mutex_);  // the graphs' sizes change while the builder works
   std::shared_lock lock(mutex_);

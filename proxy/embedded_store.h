@@ -95,6 +95,8 @@ class embedded_store {
   // The vector as put() received it, read from the log.
   result<std::vector<float>> vector_of(const std::string& id, const vector_field& field);
   result<bool> remove(const std::string& id);  // false: there was no such image
+  // Whole documents (metadata, thumbnail, every vector) with ids after `after_id`, in id order.
+  result<std::vector<image_document>> documents_after(const std::string& after_id, std::size_t limit);
   // Per field: vectors on disk + the in-memory matrix + the graph, like Elasticsearch's _disk_usage
   // counts raw vectors, quantised copies and the graph.
   result<std::map<std::string, long long>> vector_field_bytes();

@@ -10,7 +10,7 @@ http_response handle_health(services& s, const http_request&) {
   health_report report;
   report.embedder = s.embedder.info();
   report.embedder_url = s.embedder.url();
-  report.backend = "elasticsearch";
+  report.backend = s.backend.kind();
   report.index = s.backend.index_name();
   for (const auto& f : s.settings.fields) report.dims.push_back(f.dims);
   report.max_batch_size = s.settings.max_batch_size;

@@ -34,7 +34,7 @@ result<ingest_item> ingest_prepare(std::string_view bytes, const std::string& fi
 }
 
 result<ingest_result> ingest_store(std::vector<ingest_item> items, const config& settings, embedding_service& embedder,
-                                   elasticsearch_backend& backend, bool wait) {
+                                   vector_store& backend, bool wait) {
   ingest_result out;
   out.outcomes.resize(items.size());
   std::vector<std::string> ids;

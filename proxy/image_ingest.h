@@ -7,7 +7,7 @@
 
 #include "api_messages.h"
 #include "config.h"
-#include "elasticsearch_backend.h"
+#include "vector_store.h"
 #include "embedding_service.h"
 #include "image_metadata.h"
 #include "result.h"
@@ -47,6 +47,6 @@ struct ingest_result {
 // bulk-indexes them. An embedder or Elasticsearch failure fails the whole batch: nothing half-stored.
 // wait: return once the new images are searchable.
 result<ingest_result> ingest_store(std::vector<ingest_item> items, const config& settings, embedding_service& embedder,
-                                   elasticsearch_backend& backend, bool wait);
+                                   vector_store& backend, bool wait);
 
 }  // namespace polylens

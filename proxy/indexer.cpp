@@ -1,18 +1,17 @@
 #include "indexer.h"
 
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <set>
-#include <unistd.h>
 
-#include "elasticsearch_backend.h"
+#include "vector_store.h"
 #include "image_ingest.h"
 #include "image_metadata.h"
 #include "embedding_service.h"
 #include "log.h"
+#include "progress_bar.h"
 
 namespace polylens {
 
@@ -48,22 +47,11 @@ std::string metadata_path(const config& c, const fs::path& folder) {
   return "";
 }
 
-struct progress {
-  std::size_t total = 0, done = 0, indexed = 0, skipped = 0, failed = 0;
+struct counts {
+  std::size_t indexed = 0, skipped = 0, failed = 0;
   long long tokens = 0;
-  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-  bool interactive = isatty(STDERR_FILENO);
-
-  void print() const {
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    double rate = seconds > 0 ? double(indexed) / seconds : 0;
-    double eta = rate > 0 ? double(total - done) / rate : 0;
-    int width = 30, filled = total ? int(width * done / total) : width;
-    // On a terminal the bar redraws in place; in a log file each update is its own line.
-    std::fprintf(stderr, "%s[%s%s] %zu/%zu  %.1f img/s  ETA %.0fs  tokens %lld  skipped %zu  failed %zu %s",
-                 interactive ? "\r" : "", std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(), done, total, rate, eta,
-                 tokens, skipped, failed, interactive ? "" : "\n");
-    std::fflush(stderr);
+  std::string text() const {
+    return "tokens " + std::to_string(tokens) + "  skipped " + std::to_string(skipped) + "  failed " + std::to_string(failed);
   }
 };
 
@@ -103,16 +91,21 @@ int indexer_run(const config& settings) {
 
   metrics_registry metrics;
   embedding_service embedder(settings, metrics);
-  elasticsearch_backend backend(settings);
+  auto store = vector_store_open(settings);
+  if (!store) {
+    log_error(store.error().message);
+    return 1;
+  }
+  vector_store& backend = **store;
   if (auto created = backend.ensure_index(); !created) {
     log_error(created.error().message);
     return 1;
   }
 
   auto files = image_files(folder);
-  progress p;
-  p.total = files.size();
-  log_info("indexing", {{"folder", folder.string()}, {"images", files.size()}, {"index", backend.index_name()},
+  progress_bar bar(files.size(), "img");
+  counts p;
+  log_info("indexing", {{"folder", folder.string()}, {"images", files.size()}, {"store", backend.kind()}, {"index", backend.index_name()},
                         {"embedder", embedder.url()}});
   std::vector<std::string> failures;
   auto batch_size = static_cast<std::size_t>(settings.embed_batch_size);
@@ -133,7 +126,7 @@ int indexer_run(const config& settings) {
     for (const auto& b : batch) names.push_back(b.doc.file);
     auto stored = ingest_store(std::move(batch), settings, embedder, backend, false);
     if (!stored) {
-      if (p.interactive) std::fprintf(stderr, "\n");
+      bar.finish();
       log_error(stored.error().message);
       return 1;
     }
@@ -147,10 +140,9 @@ int indexer_run(const config& settings) {
         failures.push_back(names[i] + ": " + o.error);
       }
     }
-    p.done = end;
-    p.print();
+    bar.update(end, p.indexed, p.text());
   }
-  if (p.interactive) std::fprintf(stderr, "\n");
+  bar.finish();
   if (auto refreshed = backend.refresh(); !refreshed) log_warn(refreshed.error().message);
   for (const auto& f : failures) log_error("not indexed", {{"reason", f}});
   log_info("indexing finished", {{"indexed", p.indexed}, {"already_indexed", p.skipped}, {"failed", p.failed},

@@ -4,7 +4,8 @@
 #include <filesystem>
 
 #include "config.h"
-#include "elasticsearch_backend.h"
+#include "migrate.h"
+#include "vector_store.h"
 #include "http_server.h"
 #include "indexer.h"
 #include "embedding_service.h"
@@ -26,7 +27,12 @@ int serve(const polylens::config& settings) {
   using namespace polylens;
   metrics_registry metrics;
   embedding_service embedder(settings, metrics);
-  elasticsearch_backend backend(settings);
+  auto store = vector_store_open(settings);
+  if (!store) {
+    log_error(store.error().message);
+    return 1;
+  }
+  vector_store& backend = **store;
   services s{settings, embedder, backend, metrics};
 
   if (auto version = backend.version(); !version) {
@@ -77,7 +83,7 @@ int serve(const polylens::config& settings) {
   auto info = embedder.info();
   log_info("serving", {{"url", "http://" + settings.listen_host + ":" + std::to_string(port)},
                        {"embedder", info.label}, {"stand_in", info.stand_in},
-                       {"elasticsearch", backend.url_for_display()}, {"index", backend.index_name()}});
+                       {"store", backend.kind()}, {"store_at", backend.url_for_display()}, {"index", backend.index_name()}});
   if (info.stand_in)
     log_warn("RESULTS COME FROM A TEST DOUBLE OF THE JINA API, NOT FROM THE REAL jina-clip-v2 MODEL");
   // Tests and scripts wait for this line on stdout.
@@ -102,5 +108,6 @@ int main(int argc, char** argv) {
   const polylens::config& settings = loaded->settings;
   polylens::log_register_secrets(settings.secrets());
   if (settings.command == "index") return polylens::indexer_run(settings);
+  if (settings.command == "migrate") return polylens::migrate_run(settings);
   return serve(settings);
 }

@@ -2,7 +2,7 @@
 // vector store and the counters.
 #pragma once
 #include "config.h"
-#include "elasticsearch_backend.h"
+#include "vector_store.h"
 #include "http_server.h"
 #include "embedding_service.h"
 #include "metrics.h"
@@ -12,7 +12,7 @@ namespace polylens {
 struct services {
   const config& settings;
   embedding_service& embedder;
-  elasticsearch_backend& backend;
+  vector_store& backend;
   metrics_registry& metrics;
 };
 

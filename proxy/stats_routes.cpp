@@ -18,7 +18,7 @@ struct disk_usage_memo {
 };
 constexpr auto disk_usage_ttl = std::chrono::seconds(30);
 
-result<std::map<std::string, long long>> field_bytes(elasticsearch_backend& backend) {
+result<std::map<std::string, long long>> field_bytes(vector_store& backend) {
   static disk_usage_memo memo;
   std::lock_guard lock(memo.mutex);
   auto now = std::chrono::steady_clock::now();

@@ -1,0 +1,18 @@
+#include "embedded_backend.h"
+
+namespace polylens {
+
+result<std::unique_ptr<embedded_backend>> embedded_backend::open(const config& settings) {
+  embedded_store_options options;
+  options.directory = settings.data_dir;
+  options.fields = settings.fields;
+  options.hnsw_threshold = static_cast<std::size_t>(settings.hnsw_threshold);
+  auto store = embedded_store::open(options);
+  if (!store) return store.error();
+  bool created = (*store)->open_report().created;  // open() has logged what it found
+  return std::unique_ptr<embedded_backend>(new embedded_backend(std::move(*store), created));
+}
+
+result<std::string> embedded_backend::version() { return std::string("polylens embedded store 1"); }
+
+}  // namespace polylens

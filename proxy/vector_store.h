@@ -1,0 +1,50 @@
+// The vector store the routes, the indexer and `polylens migrate` work with. Two implementations:
+// Elasticsearch (elasticsearch_backend, for scale) and the embedded store (embedded_backend, the
+// zero-setup default when no ES_URL is configured). Every route behaves the same on both.
+#pragma once
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "config.h"
+#include "result.h"
+#include "vector_documents.h"
+
+namespace polylens {
+
+class vector_store {
+ public:
+  virtual ~vector_store() = default;
+
+  virtual const char* kind() const = 0;  // "elasticsearch" or "embedded"
+  virtual result<std::string> version() = 0;
+  // Creates the index (or data directory) when missing; checks an existing one has every configured
+  // field. true: it was created now.
+  virtual result<bool> ensure_index() = 0;
+  virtual result<long long> count() = 0;
+  virtual result<std::set<std::string>> existing_ids(const std::vector<std::string>& ids) = 0;
+  // One outcome per document, in order. wait: return once the documents are searchable.
+  virtual result<std::vector<bulk_item_outcome>> bulk_index(const std::vector<image_document>& docs, bool wait) = 0;
+  virtual result<bool> refresh() = 0;
+  virtual result<std::vector<search_hit>> knn(const vector_field& field, const knn_query& query) = 0;
+  virtual result<std::string> thumbnail(const std::string& id) = 0;
+  // The stored vector of one image in one field; not_found when there is no such image.
+  virtual result<std::vector<float>> vector_of(const std::string& id, const vector_field& field) = 0;
+  virtual result<bool> remove(const std::string& id) = 0;  // false: there was no such image
+  // Bytes each vector field takes (raw vectors, quantised copies, graph).
+  virtual result<std::map<std::string, long long>> vector_field_bytes() = 0;
+  // Whole documents (metadata, thumbnail, every configured vector) with ids after `after_id`, in id
+  // order, at most `limit`: how `polylens migrate` reads a store from end to end.
+  virtual result<std::vector<image_document>> documents_after(const std::string& after_id, std::size_t limit) = 0;
+
+  virtual const std::string& index_name() const = 0;  // the index, or the data directory
+  virtual std::string url_for_display() const = 0;    // where it lives, without credentials
+};
+
+// The store `settings` names: --backend, or Elasticsearch when ES_URL is set, else the embedded one.
+// Opening the embedded store takes its directory lock; Elasticsearch is not contacted yet.
+result<std::unique_ptr<vector_store>> vector_store_open(const config& settings);
+
+}  // namespace polylens
