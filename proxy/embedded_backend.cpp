@@ -8,7 +8,13 @@ result<std::unique_ptr<embedded_backend>> embedded_backend::open(const config& s
   options.fields = settings.fields;
   options.hnsw_threshold = static_cast<std::size_t>(settings.hnsw_threshold);
   auto store = embedded_store::open(options);
-  if (!store) return store.error();
+  if (!store) {
+    api_error e = store.error();
+    // Usually a running `polylens serve` holds it; say what to do instead.
+    if (e.message.find("is already open") != std::string::npos)
+      e.message += ": stop polylens serve, or add images through POST /api/v1/images or the browser while it runs";
+    return e;
+  }
   bool created = (*store)->open_report().created;  // open() has logged what it found
   return std::unique_ptr<embedded_backend>(new embedded_backend(std::move(*store), created));
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import {
-  paths, TEST_KEY, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, postJson, uniqueIndexName,
+  paths, TEST_KEY, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, postJson, uniqueIndexName, testBackend,
 } from '../lib/stack.mjs';
 import { loadQueries, loadImageTags, idOfFile } from '../lib/dataset.mjs';
 
@@ -46,19 +46,30 @@ test('the indexer stored every bundled image once, with its metadata', async () 
   const health = await (await fetch(`${proxy.url}/healthz`)).json();
   assert.equal(health.backend.doc_count, imageFiles.length);
   assert.equal(health.backend.reachable, true);
-  assert.match(health.backend.version, /^9\./);
+  assert.match(health.backend.version, testBackend === 'embedded' ? /^polylens embedded store \d+$/ : /^9\./);
   assert.deepEqual(health.dims, [1024, 256]);
 });
 
 test('a second index run embeds nothing and adds nothing', async () => {
   const before = await doubleStats();
+  // The embedded store belongs to one process at a time: the proxy steps aside while the indexer runs.
+  if (testBackend === 'embedded') await proxy.stop();
   const again = await runIndexer({ env: proxyEnv({ double, index }) });
+  const afterStats = await doubleStats();
+  // (a restarted proxy probes the embedder once, so it starts after the count)
+  if (testBackend === 'embedded') proxy = await startProxy({ env: proxyEnv({ double, index }) });
   seenBodies.push(again.stderr);
   assert.equal(again.code, 0, again.stderr);
-  const afterStats = await doubleStats();
   assert.equal(afterStats.embedding_requests, before.embedding_requests);
   const health = await (await fetch(`${proxy.url}/healthz`)).json();
   assert.equal(health.backend.doc_count, imageFiles.length);
+});
+
+test('while the proxy holds the embedded store, the indexer says who has it', { skip: testBackend !== 'embedded' }, async () => {
+  const blocked = await runIndexer({ env: proxyEnv({ double, index }) });
+  seenBodies.push(blocked.stderr);
+  assert.equal(blocked.code, 1);
+  assert.match(blocked.stderr, /is already open \(process \d+ holds .*LOCK\).*stop polylens serve, or add images through POST \/api\/v1\/images/);
 });
 
 test('healthz says the embedder is a stand-in, not the real model', async () => {

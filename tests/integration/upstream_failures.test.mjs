@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  TEST_KEY, secret, closedPort, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, postJson, uniqueIndexName,
+  TEST_KEY, secret, closedPort, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, postJson, uniqueIndexName, testBackend,
 } from '../lib/stack.mjs';
 
 const index = uniqueIndexName('polylens-fail');
@@ -29,7 +29,7 @@ after(async () => {
   await deleteIndex(index);
 });
 
-test('Elasticsearch unreachable -> 503 backend_unavailable naming Elasticsearch', async () => {
+test('Elasticsearch unreachable -> 503 backend_unavailable naming Elasticsearch', { skip: testBackend === 'embedded' && 'Elasticsearch only' }, async () => {
   const port = await closedPort();
   const proxy = await proxyWith({ ES_URL: `http://127.0.0.1:${port}` });
   const r = await postJson(`${proxy.url}/api/v1/search`, { text: 'cat' });
@@ -41,7 +41,7 @@ test('Elasticsearch unreachable -> 503 backend_unavailable naming Elasticsearch'
   assert.equal(health.backend.reachable, false);
 });
 
-test('a missing index -> 503 that says to index images first', async () => {
+test('a missing index -> 503 that says to index images first', { skip: testBackend === 'embedded' && 'Elasticsearch only' }, async () => {
   const absent = uniqueIndexName('polylens-absent');
   const proxy = await proxyWith({ POLYLENS_INDEX: absent });
   await deleteIndex(absent); // serve creates a missing index at start; take it away behind its back

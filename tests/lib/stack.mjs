@@ -1,7 +1,9 @@
 // Starts the real processes the integration and e2e tests talk to: the Jina test double and the
 // polylens proxy, each on a free loopback port. Elasticsearch is already running (ctest fixture).
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, readdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { tmpdir } from 'node:os';
 import { recordDir, secret } from './record.mjs';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -92,23 +94,50 @@ export function startDouble(extraArgs = []) {
   });
 }
 
-export function proxyEnv({ double, index, es = esUrl(), key = TEST_KEY }) {
+// Which vector store the suite runs against: ctest registers the API suites twice, once per store.
+export const testBackend = process.env.POLYLENS_TEST_BACKEND ?? 'elasticsearch';
+
+// The embedded store's directory for one suite's index name.
+export function storeDir(index) {
+  return `${tmpdir()}/polylens-test-stores/${index}`;
+}
+
+export function proxyEnv({ double, index, es, key = TEST_KEY }) {
+  const store = testBackend === 'embedded' && !es
+    ? { POLYLENS_BACKEND: 'embedded', POLYLENS_DATA_DIR: storeDir(index) }
+    : { ES_URL: es ?? esUrl() };
   return {
     JINA_API_URL: `${double.url}/v1/embeddings`,
     JINA_API_KEY: key,
-    ES_URL: es,
+    ...store,
     POLYLENS_INDEX: index,
     JINA_MAX_RETRIES: '0',
     POLYLENS_RATE_LIMIT_PER_MINUTE: '0', // suites that test the limit turn it on themselves
   };
 }
 
-export function startProxy({ env, args = [] }) {
+// Embedded stores held by a running proxy of this suite. A store belongs to one process, so a second
+// proxy on the same store (a suite comparing configurations) gets a copy of it: the same documents.
+const heldStores = new Set();
+let storeCopies = 0;
+
+export async function startProxy({ env, args = [] }) {
   const webArgs = paths.webRoot ? ['--web-root', paths.webRoot] : [];
-  return startProcess(paths.proxy, ['serve', '--listen', '127.0.0.1:0', ...webArgs, ...args], {
+  let dir = env.POLYLENS_DATA_DIR;
+  if (dir && heldStores.has(dir)) {
+    const copy = `${dir}-copy${++storeCopies}`;
+    cpSync(dir, copy, { recursive: true });
+    env = { ...env, POLYLENS_DATA_DIR: copy };
+    dir = copy;
+  }
+  const started = await startProcess(paths.proxy, ['serve', '--listen', '127.0.0.1:0', ...webArgs, ...args], {
     env,
     ready: /^polylens listening on (http:\/\/\S+)/,
   });
+  if (!dir) return started;
+  heldStores.add(dir);
+  started.child.once('exit', () => heldStores.delete(dir));
+  return started;
 }
 
 // Starts `polylens index <folder>`; `exited` resolves with its code, signal and output. onLine sees
@@ -135,5 +164,10 @@ export function runIndexer(options) {
 }
 
 export async function deleteIndex(index) {
-  await fetch(`${esUrl()}/${index}`, { method: 'DELETE' });
+  if (testBackend === 'embedded') {
+    const parent = dirname(storeDir(index));
+    for (const name of existsSync(parent) ? readdirSync(parent) : [])
+      if (name === index || name.startsWith(`${index}-copy`)) rmSync(`${parent}/${name}`, { recursive: true, force: true });
+  }
+  else await fetch(`${esUrl()}/${index}`, { method: 'DELETE' });
 }
