@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The README's demo command: installs and builds what is missing, starts Elasticsearch, indexes the
-# bundled images and serves the UI at http://127.0.0.1:8080 until Ctrl-C.
+# The README's demo command: installs and builds what is missing, indexes the bundled images into the
+# embedded vector store (or Elasticsearch: ES_URL=..., or POLYLENS_DEMO_ES=1 to start one here) and
+# serves the UI at http://127.0.0.1:8080 until Ctrl-C.
 # With JINA_API_KEY set it uses the real Jina API; without, the Jina test double from tests/, and
 # both the UI and the logs say that results come from a stand-in.
 set -euo pipefail
@@ -21,7 +22,7 @@ cleanup() {
   cleaned=1
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  bash "$here/scripts/es.sh" stop "$state/es" || true
+  [ -d "$state/es" ] && { bash "$here/scripts/es.sh" stop "$state/es" || true; }
   rm -rf "$state"
 }
 # A signal must end the script too, not only clean up: otherwise it would go on to the next step
@@ -29,9 +30,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
 
-if [ -z "${ES_URL:-}" ]; then
+if [ -z "${ES_URL:-}" ] && [ "${POLYLENS_DEMO_ES:-0}" = 1 ]; then
   bash "$here/scripts/es.sh" start "$state/es" "$es_port"
   export ES_URL="http://127.0.0.1:$es_port"
+fi
+if [ -z "${ES_URL:-}" ]; then
+  # The zero-setup default: no Elasticsearch, the vectors live in one directory.
+  export POLYLENS_DATA_DIR=${POLYLENS_DATA_DIR:-$state/store}
+  say "vector store: embedded, in $POLYLENS_DATA_DIR"
 fi
 
 if [ -z "${JINA_API_KEY:-}" ] && [ -z "${JINA_API_KEY_FILE:-}" ]; then
