@@ -74,7 +74,8 @@ std::string image_encode_jpeg(const rgb_image& image, int quality) {
 result<rgb_image> image_decode_fitted(std::string_view bytes, int long_side, int* original_width,
                                       int* original_height) {
   // JPEGs decode straight to the smallest DCT scale that still covers long_side (jpeg_decoder.h):
-  // 4 to 16 times fewer pixels to decode and resize. Other formats go through stb_image.
+  // 4 to 16 times fewer pixels to decode and resize. Other formats go through stb_image. Whatever
+  // image_decode learns to do to pixels (EXIF orientation, say) the JPEG route needs here too.
   int width = 0, height = 0;
   const bool jpeg = jpeg_has_signature(bytes);
   auto decoded = jpeg ? jpeg_decode_scaled(bytes, long_side, &width, &height) : image_decode(bytes);

@@ -73,8 +73,10 @@ void on_emit_message(j_common_ptr cinfo, int level) {
 }
 
 void on_progress(j_common_ptr cinfo) {
-  auto* d = reinterpret_cast<j_decompress_ptr>(cinfo);
-  if (d->input_scan_number > max_scans) fail_with(cinfo, "the progressive JPEG has more scans than the limit of 500");
+  if (reinterpret_cast<j_decompress_ptr>(cinfo)->input_scan_number <= max_scans) return;
+  char message[JMSG_LENGTH_MAX];
+  std::snprintf(message, sizeof message, "the JPEG has more than %d scans", max_scans);
+  fail_with(cinfo, message);
 }
 
 // ---- The guarded steps ----------------------------------------------------------------------------

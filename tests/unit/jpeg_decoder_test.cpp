@@ -42,8 +42,9 @@ double mean_abs_diff(const rgb_image& a, const rgb_image& b) {
   return sum / double(a.pixels.size());
 }
 
-// A JPEG written by libjpeg itself, for colour spaces stb_image_write cannot make (grey, Adobe CMYK).
-std::string encode_with_libjpeg(int w, int h, int components, J_COLOR_SPACE space, const std::string& pixels) {
+// A JPEG written by libjpeg itself, for what stb_image_write cannot make (grey, Adobe CMYK, progressive).
+std::string encode_with_libjpeg(int w, int h, int components, J_COLOR_SPACE space, const std::string& pixels,
+                                bool progressive = false) {
   jpeg_compress_struct c;
   jpeg_error_mgr err;
   c.err = jpeg_std_error(&err);
@@ -57,6 +58,7 @@ std::string encode_with_libjpeg(int w, int h, int components, J_COLOR_SPACE spac
   c.in_color_space = space;
   jpeg_set_defaults(&c);
   jpeg_set_quality(&c, 95, TRUE);
+  if (progressive) jpeg_simple_progression(&c);
   jpeg_start_compress(&c, TRUE);
   while (c.next_scanline < c.image_height) {
     JSAMPROW row = reinterpret_cast<JSAMPROW>(const_cast<char*>(pixels.data())) + std::size_t(c.next_scanline) * w * components;
@@ -147,6 +149,15 @@ TEST(jpeg_decode_scaled, turns_grey_and_adobe_cmyk_jpegs_into_rgb) {
   EXPECT_NEAR(uint8_t(red->pixels[0]), 255, 3);
   EXPECT_NEAR(uint8_t(red->pixels[1]), 0, 3);
   EXPECT_NEAR(uint8_t(red->pixels[2]), 0, 3);
+}
+
+TEST(jpeg_decode_scaled, decodes_progressive_jpegs_scaled_too) {
+  rgb_image src = gradient(1600, 1200);
+  auto r = jpeg_decode_scaled(encode_with_libjpeg(1600, 1200, 3, JCS_RGB, src.pixels, true), 512);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->width, 600);  // 3/8
+  EXPECT_EQ(r->height, 450);
+  EXPECT_LT(mean_abs_diff(*r, image_resize_srgb(src, 600, 450)), 2.0);
 }
 
 TEST(jpeg_decode_scaled, reports_libjpegs_message_for_a_truncated_file) {
