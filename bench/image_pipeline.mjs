@@ -7,8 +7,8 @@
 // plus the intermediate pipelines of bench/image_pipeline/image_bench.cpp, to show what each lever buys.
 // The test images are made in the page from a bundled photo (see makeImages), so nothing large is committed.
 //
-//   node bench/image_pipeline.mjs <folder with image_bench.js and image_bench.wasm> [iterations]
-// bench/image_pipeline.sh builds the module and calls this. Not a test: prints tables, asserts nothing.
+//   node bench/image_pipeline.mjs <folder with image_bench{,_scalar}.{js,wasm}> [iterations]
+// bench/image_pipeline.sh builds the modules and calls this. Not a test: prints tables, asserts nothing.
 import { createServer } from 'node:http';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -22,7 +22,7 @@ const imagesDir = join(here, '../assets/images');
 const photo = join(imagesDir, 'wp25-botany-flowers.jpg');
 const assetJpegs = readdirSync(imagesDir).filter((f) => /\.jpe?g$/i.test(f)).sort();
 
-// ---- A static server for the page, the module and the source photo ---------------------------------
+// ---- A static server for the page, the modules and the photos ---------------------------------------
 const files = {
   '/': ['text/html', Buffer.from('<!doctype html><meta charset="utf-8"><title>image pipeline bench</title>')],
   '/image_bench.js': ['text/javascript', readFileSync(join(moduleDir, 'image_bench.js'))],
@@ -213,9 +213,9 @@ console.log('| path | photos | PSNR dB: worst | 10th percentile | median | worst
 console.log('|---|--:|--:|--:|--:|---|--:|--:|');
 out.qualityPaths.forEach((path, i) => {
   const all = out.assets.map((a) => ({ file: a.file, db: a.db[i] }));
-  const shrunk = all.filter((a) => a.db !== Infinity && a.db > 0).sort((a, b) => a.db - b.db);
-  const pick = (q) => shrunk[Math.min(shrunk.length - 1, Math.floor(q * shrunk.length))].db;
+  const compared = all.filter((a) => a.db !== Infinity && a.db > 0).sort((a, b) => a.db - b.db);
+  const pick = (q) => compared[Math.min(compared.length - 1, Math.floor(q * compared.length))].db;
   const failed = all.filter((a) => a.db < 0).map((a) => a.file);
-  console.log(`| ${path} | ${shrunk.length} | ${fmt(pick(0))} | ${fmt(pick(0.1))} | ${fmt(pick(0.5))} | ` +
-              `${shrunk[0].file} | ${all.filter((a) => a.db === Infinity).length} | ${failed.join(', ') || 0} |`);
+  console.log(`| ${path} | ${compared.length} | ${fmt(pick(0))} | ${fmt(pick(0.1))} | ${fmt(pick(0.5))} | ` +
+              `${compared[0].file} | ${all.filter((a) => a.db === Infinity).length} | ${failed.join(', ') || 0} |`);
 });
