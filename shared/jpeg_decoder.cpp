@@ -29,7 +29,7 @@ constexpr int max_scans = 500;
 struct error_manager {
   jpeg_error_mgr base;  // first: libjpeg hands back a jpeg_error_mgr*
   std::jmp_buf jump;
-  char message[JMSG_LENGTH_MAX];
+  char message[JMSG_LENGTH_MAX + 64];  // libjpeg's message and what it means for us
 };
 
 struct session {
@@ -38,16 +38,19 @@ struct session {
   jpeg_progress_mgr progress;
 };
 
-[[noreturn]] void fail_with(j_common_ptr cinfo, const char* message) {
+// Keeps the whole message for the caller (jpeg_decode_scaled returns it as it is) and jumps back.
+[[noreturn]] void fail_with(j_common_ptr cinfo, const char* what, const char* detail) {
   auto* err = reinterpret_cast<error_manager*>(cinfo->err);
-  std::snprintf(err->message, sizeof err->message, "%s", message);
+  std::snprintf(err->message, sizeof err->message, "%s: %s", what, detail);
   std::longjmp(err->jump, 1);
 }
 
 [[noreturn]] void on_error_exit(j_common_ptr cinfo) {
   char message[JMSG_LENGTH_MAX];
   cinfo->err->format_message(cinfo, message);
-  fail_with(cinfo, message);
+  // The end of the data is the commonest failure (an upload cut short): say so in plain words.
+  bool truncated = cinfo->err->msg_code == JWRN_JPEG_EOF;
+  fail_with(cinfo, truncated ? "the JPEG is truncated" : "cannot decode the JPEG", message);
 }
 
 // libjpeg only warns about missing or corrupt entropy-coded data and fills the gap with grey. An
@@ -75,8 +78,8 @@ void on_emit_message(j_common_ptr cinfo, int level) {
 void on_progress(j_common_ptr cinfo) {
   if (reinterpret_cast<j_decompress_ptr>(cinfo)->input_scan_number <= max_scans) return;
   char message[JMSG_LENGTH_MAX];
-  std::snprintf(message, sizeof message, "the JPEG has more than %d scans", max_scans);
-  fail_with(cinfo, message);
+  std::snprintf(message, sizeof message, "it has more than %d scans", max_scans);
+  fail_with(cinfo, "cannot decode the JPEG", message);
 }
 
 // ---- The guarded steps ----------------------------------------------------------------------------
@@ -132,7 +135,8 @@ bool guarded_decode(session& s, unsigned char* pixels) {
     JSAMPARRAY row = (*c.mem->alloc_sarray)(reinterpret_cast<j_common_ptr>(&c), JPOOL_IMAGE, c.output_width * 4, 1);
     while (c.output_scanline < c.output_height) {
       unsigned char* out = pixels + stride * c.output_scanline;
-      if (jpeg_read_scanlines(&c, row, 1) != 1) fail_with(reinterpret_cast<j_common_ptr>(&c), "the JPEG data stopped early");
+      if (jpeg_read_scanlines(&c, row, 1) != 1)
+        fail_with(reinterpret_cast<j_common_ptr>(&c), "cannot decode the JPEG", "the data stopped early");
       cmyk_row_to_rgb(row[0], out, c.output_width, c.saw_Adobe_marker);
     }
   } else {
@@ -141,7 +145,8 @@ bool guarded_decode(session& s, unsigned char* pixels) {
     while (c.output_scanline < c.output_height) {
       JDIMENSION n = std::min(batch, c.output_height - c.output_scanline);
       for (JDIMENSION i = 0; i < n; ++i) rows[i] = pixels + stride * (c.output_scanline + i);
-      if (jpeg_read_scanlines(&c, rows, n) == 0) fail_with(reinterpret_cast<j_common_ptr>(&c), "the JPEG data stopped early");
+      if (jpeg_read_scanlines(&c, rows, n) == 0)
+        fail_with(reinterpret_cast<j_common_ptr>(&c), "cannot decode the JPEG", "the data stopped early");
     }
   }
   jpeg_finish_decompress(&c);  // reads up to the end-of-image marker: a file cut there is an error too
@@ -163,9 +168,7 @@ class decoder {
   decoder& operator=(const decoder&) = delete;
 
   session& state() { return s_; }
-  api_error error() const {
-    return {error_type::invalid_image, std::string("cannot decode the JPEG: ") + s_.err.message};
-  }
+  api_error error() const { return {error_type::invalid_image, s_.err.message}; }
 
  private:
   session s_;

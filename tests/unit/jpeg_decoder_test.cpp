@@ -166,15 +166,22 @@ TEST(jpeg_decode_scaled, reports_libjpegs_message_for_a_truncated_file) {
     auto r = jpeg_decode_scaled(bytes.substr(0, keep), 256);
     ASSERT_FALSE(r) << "kept " << keep << " bytes";
     EXPECT_EQ(r.error().type, error_type::invalid_image);
-    EXPECT_NE(r.error().message.find("Premature end of JPEG file"), std::string::npos) << r.error().message;
+    EXPECT_EQ(r.error().message, "the JPEG is truncated: Premature end of JPEG file");
   }
+  // image_prepare says the same (the proxy's answer to a search by a cut-off image).
+  auto prepared = image_prepare(bytes.substr(0, 400), limits::upload_long_side, limits::upload_jpeg_quality);
+  ASSERT_FALSE(prepared);
+  EXPECT_EQ(prepared.error().type, error_type::invalid_image);
+  EXPECT_NE(prepared.error().message.find("truncated"), std::string::npos) << prepared.error().message;
 }
 
 TEST(jpeg_decode_scaled, reports_libjpegs_message_for_corrupt_data) {
-  auto not_jpeg = jpeg_decode_scaled("\xFF\xD8 but then this is not a JPEG at all", 0);
-  ASSERT_FALSE(not_jpeg);
-  EXPECT_EQ(not_jpeg.error().type, error_type::invalid_image);
-  EXPECT_NE(not_jpeg.error().message.find("cannot decode the JPEG: "), std::string::npos);
+  // A start-of-image marker, then a frame header too short to hold anything.
+  const char bogus_bytes[] = "\xFF\xD8\xFF\xC0\x00\x02 and nothing that makes sense";
+  auto bogus = jpeg_decode_scaled(std::string(bogus_bytes, sizeof bogus_bytes - 1), 0);
+  ASSERT_FALSE(bogus);
+  EXPECT_EQ(bogus.error().type, error_type::invalid_image);
+  EXPECT_EQ(bogus.error().message, "cannot decode the JPEG: Bogus marker length") << bogus.error().message;
 
   // A marker in the middle of the entropy-coded data: libjpeg only warns and fills the rest with grey.
   std::string bytes = read_file(assets + "/images/kodak-01.jpg");
