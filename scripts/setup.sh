@@ -12,19 +12,20 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # ---- Debian packages -------------------------------------------------------------------------
 apt_packages=(build-essential cmake ninja-build pkg-config git curl ca-certificates openssl unzip xz-utils dpkg-dev
               emscripten chromium fonts-dejavu-core fonts-droid-fallback libcpp-httplib-dev nlohmann-json3-dev libssl-dev libgtest-dev
-              libwebp-dev clang-14 libclang-rt-14-dev)  # WebP decoding natively; the libFuzzer targets (tests/fuzz)
+              libwebp-dev clang-14 libclang-rt-14-dev  # WebP decoding natively; the libFuzzer targets (tests/fuzz)
+              libjpeg62-turbo-dev)
 command -v node >/dev/null || apt_packages+=(nodejs npm)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 
-# Dear ImGui 1.92, a 2025 stb and libwebp's decoder sources (for the web build) come from Debian sid's *source*
-# packages; bookworm has neither ImGui 1.92 nor stb_image_resize2.h.
+# Dear ImGui 1.92, a 2025 stb, and libwebp's and libjpeg-turbo's sources (for the WebAssembly build) come
+# from Debian sid's *source* packages; bookworm has neither ImGui 1.92 nor stb_image_resize2.h.
 sid_src=/etc/apt/sources.list.d/polylens-sid-src.sources
 need_update=0
 if [ ! -f "$sid_src" ]; then
-  say "adding a deb-src entry for Debian sid (source packages only: imgui, libstb)"
+  say "adding a deb-src entry for Debian sid (source packages only: imgui, libstb, libjpeg-turbo)"
   as_root tee "$sid_src" >/dev/null <<'EOF'
 Types: deb-src
 URIs: http://deb.debian.org/debian
@@ -49,29 +50,44 @@ got_emsdk=$(emcc --version 2>/dev/null | head -n1 | grep -oE '[0-9]+\.[0-9]+\.[0
 [ "$got_emsdk" = "$want_emsdk" ] ||
   die "emcc on PATH is '${got_emsdk:-missing}' ($(command -v emcc || echo none)) but emsdk-version.txt pins $want_emsdk"
 
-# ---- Dear ImGui, stb and libwebp sources ------------------------------------------------------
-fetch_source() { # fetch_source <debian source package> <version> <dest> [<Debian revision, default +ds-1>]
-  local pkg=$1 version=$2 dest=$3 revision=${4:-+ds-1}
+# ---- Dear ImGui, stb, libwebp and libjpeg-turbo sources ---------------------------------------
+# fetch_source <debian source package> <version> <dest> [<sha256 of the .orig tarball>]
+# <version> is either the full Debian version (1:3.1.3-4) or the upstream one of a "+ds-1" package.
+fetch_source() {
+  local pkg=$1 version=$2 dest=$3 orig_sha256=${4:-}
   [ -f "$dest/.polylens-version" ] && [ "$(cat "$dest/.polylens-version")" = "$version" ] && return 0
   say "fetching Debian source package $pkg $version"
   local work
   work=$(mktemp -d)
-  (cd "$work" && apt-get source --download-only -qq "$pkg=$version$revision" >/dev/null 2>&1) ||
+  (cd "$work" && apt-get source --download-only -qq "$pkg=$version" >/dev/null 2>&1) ||
+    (cd "$work" && apt-get source --download-only -qq "$pkg=$version+ds-1" >/dev/null 2>&1) ||
     (cd "$work" && apt-get source --download-only -qq "$pkg" >/dev/null) ||
     die "apt-get source $pkg failed: is the deb-src entry in $sid_src reachable?"
-  (cd "$work" && dpkg-source -x --skip-patches ./*.dsc src >/dev/null 2>&1)
+  if [ -n "$orig_sha256" ]; then
+    local got
+    got=$(cd "$work" && sha256sum ./*.orig.tar.* | cut -c1-64)
+    [ "$got" = "$orig_sha256" ] ||
+      die "$pkg: the .orig tarball's SHA-256 is $got; scripts/versions.env pins $orig_sha256 (sid moved on? update the pin)"
+  fi
+  # dpkg-source checks every file against the checksums in the .dsc.
+  (cd "$work" && dpkg-source -x --skip-patches ./*.dsc src >/dev/null 2>&1) || die "dpkg-source -x failed for $pkg"
   rm -rf "$dest" && mkdir -p "$(dirname "$dest")" && mv "$work/src" "$dest"
   echo "$version" > "$dest/.polylens-version"
   rm -rf "$work"
 }
 fetch_source imgui "$IMGUI_VERSION" "$deps_dir/imgui"
 fetch_source libstb "$STB_VERSION" "$deps_dir/stb"
-fetch_source libwebp "$LIBWEBP_VERSION" "$deps_dir/libwebp" "$LIBWEBP_DEBIAN_REVISION"
+fetch_source libwebp "$LIBWEBP_VERSION$LIBWEBP_DEBIAN_REVISION" "$deps_dir/libwebp"
+fetch_source libjpeg-turbo "$LIBJPEG_TURBO_VERSION" "$deps_dir/libjpeg-turbo" "$LIBJPEG_TURBO_ORIG_SHA256"
 imgui_num=$(grep -oE 'define IMGUI_VERSION_NUM +[0-9]+' "$deps_dir/imgui/imgui.h" | grep -oE '[0-9]+$')
 [ "${imgui_num:-0}" -ge "$IMGUI_MIN_VERSION_NUM" ] ||
   die "Dear ImGui in $deps_dir/imgui is version number ${imgui_num:-unknown}; Polylens needs >= $IMGUI_MIN_VERSION_NUM (1.92, dynamic font atlas). Delete $deps_dir/imgui and check the sid deb-src entry."
 [ -f "$deps_dir/stb/stb_image_resize2.h" ] ||
   die "$deps_dir/stb has no stb_image_resize2.h: the libstb source package is older than 2023"
+jpeg_upstream=${LIBJPEG_TURBO_VERSION#*:}; jpeg_upstream=${jpeg_upstream%-*}
+grep -q "^set(VERSION $jpeg_upstream)" "$deps_dir/libjpeg-turbo/CMakeLists.txt" ||
+  die "$deps_dir/libjpeg-turbo is not libjpeg-turbo $jpeg_upstream; delete it and run this script again"
+
 # fetch_source falls back to whatever sid has; the web build's libwebp file list (shared/libwebp_decoder.cmake)
 # is written for the pinned release, so check the version the sources themselves declare.
 webp_got=$(grep -hE '#define DEC_(MAJ|MIN|REV)_VERSION' "$deps_dir/libwebp/src/dec/vp8i_dec.h" | awk '{printf "%s%s", sep, $3; sep="."}')

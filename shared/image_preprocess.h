@@ -27,6 +27,11 @@ struct prepared_image {
   int original_width = 0, original_height = 0;  // as decoded
 };
 
+// Decodes and fits within long_side: image_prepare without the encoding. JPEGs go through
+// jpeg_decode_scaled (jpeg_decoder.h), which shrinks them while decoding.
+result<rgb_image> image_decode_fitted(std::string_view bytes, int long_side, int* original_width = nullptr,
+                                      int* original_height = nullptr);
+
 // decode, fit within long_side, encode: the bytes we send to the embedder.
 result<prepared_image> image_prepare(std::string_view bytes, int long_side, int jpeg_quality);
 

@@ -1,4 +1,5 @@
-// The one translation unit that instantiates stb, with only the formats Polylens accepts.
+// The one translation unit that instantiates stb_image and stb_image_write, with only the formats Polylens
+// accepts. stb_image_resize2 has its own (stb_image_resize_implementation.cpp), compiled with WebAssembly SIMD.
 #define STBI_ONLY_JPEG
 #define STBI_ONLY_PNG
 #define STBI_ONLY_GIF
@@ -9,9 +10,6 @@
 #define STBI_MAX_DIMENSIONS 65536
 #define STB_IMAGE_IMPLEMENTATION
 #include <stb_image.h>
-
-#define STB_IMAGE_RESIZE_IMPLEMENTATION
-#include <stb_image_resize2.h>
 
 #define STBI_WRITE_NO_STDIO
 #define STB_IMAGE_WRITE_IMPLEMENTATION
