@@ -3,6 +3,7 @@
 // POLYLENS_FUZZ_FORMAT set to jpeg, png, gif, bmp or webp; that format's magic bytes are forced onto
 // every input, so mutations explore its decoder instead of ending in the sniffer.
 #include <cstdint>
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -53,6 +54,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       std::abort();
   } else if (decoded.error().message.empty()) {
     std::abort();
+  }
+  // JPEGs also take the browser's route: libjpeg-turbo's DCT-scaled decode (jpeg_decoder.h). Only
+  // inputs image_decode accepted, so its small pixel cap bounds the work here too.
+  if (image_format::POLYLENS_FUZZ_FORMAT == image_format::jpeg && decoded) {
+    auto fitted = polylens::image_decode_fitted(bytes, 512);
+    if (fitted ? fitted->pixels.size() != static_cast<std::size_t>(fitted->width) * fitted->height * 3 ||
+                     std::max(fitted->width, fitted->height) > 512
+               : fitted.error().message.empty())
+      std::abort();
   }
   return 0;
 }
