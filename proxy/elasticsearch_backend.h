@@ -2,6 +2,7 @@
 // documents keyed by the content hash of the image. Contract: ../shared/contracts/elasticsearch-9-knn.md.
 #pragma once
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -35,6 +36,29 @@ struct knn_query {
   std::string exclude_id;          // leave this image out ("more like this" should not find itself)
 };
 
+// One vector field on disk. bytes is what _disk_usage counts for the field (every part of it); the
+// split comes from _stats/dense_vector's off-heap sizes, by Lucene file type.
+struct vector_field_storage {
+  long long bytes = 0;
+  long long raw_bytes = 0;        // .vec: the float32 vectors, kept by every type (quantised ones rescore from them)
+  long long quantised_bytes = 0;  // .veq (int8, int4) or .veb (bbq): what a quantised search reads
+  long long graph_bytes = 0;      // .vex: the HNSW graph (none for flat types)
+};
+
+// A kNN answer reduced to what the size/quality report compares: ids in rank order and the time.
+struct knn_ids_answer {
+  std::vector<std::string> ids;
+  int took_ms = 0;       // Elasticsearch's own `took` (whole milliseconds)
+  double wall_ms = 0;    // the HTTP round trip, as this client saw it
+};
+
+// A stored document's vector, as the report reads it back.
+struct stored_vector {
+  std::string id;
+  std::vector<float> vector;
+  int width = 0, height = 0;  // of the original image
+};
+
 struct bulk_item_outcome {
   std::string id;
   int status = 0;
@@ -58,8 +82,23 @@ class elasticsearch_backend {
   // The stored vector of one image in one field; not_found when there is no such image.
   result<std::vector<float>> vector_of(const std::string& id, const vector_field& field);
   result<bool> remove(const std::string& id);  // false: there was no such image
-  // Bytes each vector field takes on disk (the _disk_usage API: raw vectors, graph, quantised copies).
-  result<std::map<std::string, long long>> vector_field_bytes();
+  // What each configured vector field takes on disk, by field name (_disk_usage, split by
+  // _stats/dense_vector). _disk_usage makes Elasticsearch read every segment: callers memoise it.
+  result<std::map<std::string, vector_field_storage>> vector_field_storage_by_name();
+
+  // ---- for `polylens report` (scratch indices and reading every stored vector) ----
+  // Every document's vector in `field`, with the original's width and height (a point-in-time scan).
+  result<std::vector<stored_vector>> stored_vectors(const vector_field& field);
+  // A kNN search that returns ids only, with Elasticsearch's and the client's time. oversample > 0
+  // asks for query-time rescoring of a quantised field on its float vectors (rescore_vector).
+  result<knn_ids_answer> knn_ids(const vector_field& field, const std::vector<float>& vector, int k, int num_candidates,
+                                 double oversample = 0);
+  // The index_options of every dense_vector field as Elasticsearch applied them (its defaults included).
+  result<std::map<std::string, nlohmann::json>> vector_index_options();
+  // Merges the index down to max_segments and waits for it (as a task, so no HTTP timeout cuts it short).
+  result<bool> force_merge(int max_segments);
+  result<int> search_segments();   // segments searches see now
+  result<bool> delete_index();     // false: there was no such index
 
   const std::string& index_name() const { return index_; }
   std::string url_for_display() const { return upstream_.target().origin; }

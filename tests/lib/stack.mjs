@@ -111,14 +111,19 @@ export function startProxy({ env, args = [] }) {
   });
 }
 
-// Runs `polylens index <folder>` to completion.
-export function runIndexer({ env, folder = `${paths.assets}/images`, args = [] }) {
-  const child = spawn(paths.proxy, ['index', folder, ...args], { env: { ...process.env, ...env } });
+// Runs `polylens <args...>` to completion; resolves with its exit code and output.
+export function runPolylens({ env, args }) {
+  const child = spawn(paths.proxy, args, { env: { ...process.env, ...env } });
   record(child);
   const output = { stdout: '', stderr: '' };
   child.stdout.setEncoding('utf8').on('data', (d) => (output.stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d) => (output.stderr += d));
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, ...output })));
+}
+
+// Runs `polylens index <folder>` to completion.
+export function runIndexer({ env, folder = `${paths.assets}/images`, args = [] }) {
+  return runPolylens({ env, args: ['index', folder, ...args] });
 }
 
 export async function deleteIndex(index) {
