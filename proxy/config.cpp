@@ -23,7 +23,7 @@ struct option_spec {
   const char* flag;  // without "--"; empty for secrets, which never go on a command line (ps shows it)
   const char* env;
   const char* file_key;
-  const char* value_name;
+  const char* value_name;  // empty: a switch, given without a value (--keep)
   const char* help;
   std::function<std::string(const config&)> show_default;
   std::function<std::string(config&, const std::string&)> apply;  // returns an error message or ""
@@ -69,30 +69,109 @@ std::string parse_url(const std::string& text, std::string& out) {
   return "";
 }
 
-const std::vector<std::string> index_types = {"hnsw", "int8_hnsw", "int4_hnsw", "bbq_hnsw",
-                                              "flat", "int8_flat", "int4_flat", "bbq_flat"};
+std::string index_types_text() {
+  std::string text;
+  for (const auto& t : vector_index_types()) text += (text.empty() ? "" : ", ") + t;
+  return text;
+}
 
+bool is_index_type(const std::string& type) {
+  const auto& types = vector_index_types();
+  return std::find(types.begin(), types.end(), type) != types.end();
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) items.push_back(item);
+  return items;
+}
+
+// Every message names the field ("vec_65") and the item as written, so a long --fields list
+// points at the one to fix.
 std::string parse_fields(const std::string& text, std::vector<vector_field>& out) {
   std::vector<vector_field> fields;
-  std::stringstream items(text);
-  std::string item;
-  while (std::getline(items, item, ',')) {
+  for (const auto& item : split_list(text)) {
     auto colon = item.find(':');
+    std::string dims_text = item.substr(0, colon);
     vector_field field;
-    std::string err = parse_int(item.substr(0, colon), limits::min_dims, limits::full_dims, field.dims);
-    if (!err.empty()) return "dims in '" + item + "' " + err;
+    std::string err = parse_int(dims_text, limits::min_dims, limits::full_dims, field.dims);
+    if (!err.empty()) return "field '" + item + "' (vec_" + dims_text + "): dims " + err;
     field.index_type = colon == std::string::npos ? "hnsw" : item.substr(colon + 1);
-    if (std::find(index_types.begin(), index_types.end(), field.index_type) == index_types.end())
-      return "index type '" + field.index_type + "' is not one of hnsw, int8_hnsw, int4_hnsw, bbq_hnsw, flat, "
-             "int8_flat, int4_flat, bbq_flat";
+    if (auto problem = vector_field_problem(field); !problem.empty()) return problem;
     for (const auto& f : fields)
-      if (f.dims == field.dims) return "dims " + std::to_string(field.dims) + " listed twice";
+      if (f.dims == field.dims) return "field " + field.name() + ": dims " + std::to_string(field.dims) + " listed twice";
     fields.push_back(field);
   }
   if (fields.empty()) return "needs at least one field, e.g. 1024:hnsw,256:int8_hnsw";
   std::sort(fields.begin(), fields.end(), [](auto& a, auto& b) { return a.dims > b.dims; });
   out = fields;
   return "";
+}
+
+// report: --dims 1024,512,... (each a Matryoshka size Polylens offers), largest first.
+std::string parse_dims_list(const std::string& text, std::vector<int>& out) {
+  std::vector<int> dims;
+  for (const auto& item : split_list(text)) {
+    int d = 0;
+    if (auto err = parse_int(item, limits::min_dims, limits::full_dims, d); !err.empty()) return "has '" + item + "': " + err;
+    if (std::find(dims.begin(), dims.end(), d) == dims.end()) dims.push_back(d);
+  }
+  if (dims.empty()) return "needs at least one size, e.g. 1024,256";
+  std::sort(dims.rbegin(), dims.rend());
+  out = dims;
+  return "";
+}
+
+// report: --types hnsw,int8_hnsw,... in the order given.
+std::string parse_types_list(const std::string& text, std::vector<std::string>& out) {
+  std::vector<std::string> types;
+  for (const auto& item : split_list(text)) {
+    if (!is_index_type(item)) return "has '" + item + "', which is not one of " + index_types_text();
+    if (std::find(types.begin(), types.end(), item) == types.end()) types.push_back(item);
+  }
+  if (types.empty()) return "needs at least one index type, e.g. hnsw,int8_hnsw";
+  out = types;
+  return "";
+}
+
+std::string parse_choice(const std::string& text, const std::vector<std::string>& choices, std::string& out) {
+  if (std::find(choices.begin(), choices.end(), text) != choices.end()) {
+    out = text;
+    return "";
+  }
+  std::string list;
+  for (const auto& c : choices) list += (list.empty() ? "" : ", ") + c;
+  return "must be one of " + list + ", got '" + text + "'";
+}
+
+// Elasticsearch's rescore_vector.oversample: 0 (off) or 1.0..10.0.
+std::string parse_oversample(const std::string& text, double& out) {
+  try {
+    std::size_t used = 0;
+    double v = std::stod(text, &used);
+    if (used != text.size() || !(v == 0 || (v >= 1.0 && v <= 10.0)))
+      return "must be 0 (off) or between 1 and 10, as Elasticsearch's oversample, got " + text;
+    out = v;
+    return "";
+  } catch (const std::exception&) {
+    return "must be a number, got '" + text + "'";
+  }
+}
+
+std::string parse_switch(const std::string& text, bool& out) {
+  if (text == "true" || text == "1") out = true;
+  else if (text == "false" || text == "0") out = false;
+  else return "takes no value (or =true / =false), got '" + text + "'";
+  return "";
+}
+
+template <typename T>
+std::string join(const std::vector<T>& items) {
+  std::ostringstream out;
+  for (std::size_t i = 0; i < items.size(); ++i) out << (i ? "," : "") << items[i];
+  return out.str();
 }
 
 std::string parse_origins(const std::string& text, std::vector<std::string>& out) {
@@ -254,6 +333,44 @@ const std::vector<option_spec>& option_table() {
       {"metadata", "", "", "FILE",
        "index: sidecar TSV or JSON (file, tags, caption, licence, ...); default images.tsv or images.json in or beside the folder",
        STRING_OPTION(metadata_file)},
+      {"dims", "", "", "DIMS,...", "report: Matryoshka sizes to measure (64..1024)",
+       [](const config& c) { return join(c.report.dims); },
+       [](config& c, const std::string& v) { return parse_dims_list(v, c.report.dims); }},
+      {"types", "", "", "TYPE,...",
+       "report: index_options types to measure; combinations Elasticsearch refuses are listed as skipped",
+       [](const config& c) { return join(c.report.types); },
+       [](config& c, const std::string& v) { return parse_types_list(v, c.report.types); }},
+      {"queries", "", "", "FILE", "report: TSV of queries, one column per language (concept, match_tags, en, es, ...)",
+       STRING_OPTION(report.queries_file)},
+      {"k", "", "", "N", "report: hits compared per query (overlap@k, recall@k)",
+       [](const config& c) { return std::to_string(c.report.k); },
+       [](config& c, const std::string& v) { return parse_int(v, 1, 100, c.report.k); }},
+      {"num-candidates", "", "", "N",
+       "report: kNN candidates per search (k..10000; 0: what searches use, max(100, 10 k))",
+       [](const config& c) { return std::to_string(c.report.num_candidates); },
+       [](config& c, const std::string& v) { return parse_int(v, 0, 10000, c.report.num_candidates); }},
+      {"format", "", "", "FORMAT", "report: table, markdown or json",
+       [](const config& c) { return c.report.format; },
+       [](config& c, const std::string& v) { return parse_choice(v, {"table", "markdown", "json"}, c.report.format); }},
+      {"output", "", "", "FILE", "report: write the result to FILE instead of stdout", STRING_OPTION(report.output_file)},
+      {"synthetic", "", "", "N",
+       "report: also index N noisy copies of the stored vectors, to see quantisation at a larger scale",
+       [](const config& c) { return std::to_string(c.report.synthetic); },
+       [](config& c, const std::string& v) { return parse_int(v, 0, 200000, c.report.synthetic); }},
+      {"images", "", "", "DIR",
+       "report: measure tokens per image by embedding the originals in DIR and their 512 px copies (spends tokens)",
+       STRING_OPTION(report.images_dir)},
+      {"rescore", "", "", "F",
+       "report: also measure each quantised field with query-time rescore_vector oversample F (0: off)",
+       [](const config& c) {
+         std::ostringstream v;
+         v << c.report.rescore;
+         return v.str();
+       },
+       [](config& c, const std::string& v) { return parse_oversample(v, c.report.rescore); }},
+      {"keep", "", "", "", "report: keep the scratch indices instead of deleting them",
+       [](const config& c) { return std::string(c.report.keep ? "true" : "false"); },
+       [](config& c, const std::string& v) { return parse_switch(v, c.report.keep); }},
   };
   return table;
 }
@@ -275,6 +392,27 @@ std::string file_value_text(const nlohmann::json& v) {
 }
 
 }  // namespace
+
+const std::vector<std::string>& vector_index_types() {
+  static const std::vector<std::string> types = {"hnsw", "int8_hnsw", "int4_hnsw", "bbq_hnsw",
+                                                 "flat", "int8_flat", "int4_flat", "bbq_flat"};
+  return types;
+}
+
+std::string vector_field_problem(const vector_field& field) {
+  const std::string where = "field " + field.name() + " (" + std::to_string(field.dims) + ":" + field.index_type + "): ";
+  if (!is_index_type(field.index_type))
+    return where + "index type '" + field.index_type + "' is not one of " + index_types_text();
+  if (field.dims < limits::min_dims || field.dims > limits::full_dims)
+    return where + "dims must be between " + std::to_string(limits::min_dims) + " and " +
+           std::to_string(limits::full_dims) + ", got " + std::to_string(field.dims);
+  if (field.index_type.rfind("int4_", 0) == 0 && field.dims % 2 != 0)
+    return where + "Elasticsearch's int4 types need an even number of dims; use " + std::to_string(field.dims - 1) +
+           " or " + std::to_string(field.dims + 1);
+  if (field.index_type.rfind("bbq_", 0) == 0 && field.dims < 64)
+    return where + "Elasticsearch's bbq types need at least 64 dims";
+  return "";
+}
 
 const vector_field* config::field_for_dims(int dims) const {
   for (const auto& f : fields)
@@ -304,6 +442,8 @@ std::string config_help_text() {
          "  polylens migrate --from embedded --to elasticsearch [options]\n"
          "                                      copy every image, vector and thumbnail to the other store\n"
          "                                      (no embed calls; resumable; also --from elasticsearch --to embedded)\n"
+         "  polylens report [options]           for each vector size and index type: bytes on disk, overlap@k\n"
+         "                                      and recall@k against 1024-dim float, p50 latency, tokens\n"
          "  polylens --help                     this text\n\n"
          "Each option can also come from an environment variable or from the JSON config file\n"
          "(--config FILE or POLYLENS_CONFIG); a flag beats the environment, which beats the file.\n\n"
@@ -311,12 +451,15 @@ std::string config_help_text() {
   out << "  --config FILE (env POLYLENS_CONFIG)\n      JSON object of options, keyed by the names in brackets\n";
   for (const auto& o : option_table()) {
     out << "  ";
-    if (*o.flag) out << "--" << o.flag << " " << o.value_name << " ";
-    out << "(";
-    if (*o.env) out << "env " << o.env;
-    if (*o.env && *o.file_key) out << ", ";
-    if (*o.file_key) out << "file [" << o.file_key << "]";
-    out << ")\n      " << o.help << "; default: " << default_text(o) << "\n";
+    if (*o.flag) out << "--" << o.flag << (*o.value_name ? " " : "") << o.value_name;
+    if (*o.env || *o.file_key) {
+      out << (*o.flag ? " (" : "(");
+      if (*o.env) out << "env " << o.env;
+      if (*o.env && *o.file_key) out << ", ";
+      if (*o.file_key) out << "file [" << o.file_key << "]";
+      out << ")";
+    }
+    out << "\n      " << o.help << "; default: " << default_text(o) << "\n";
   }
   return out.str();
 }
@@ -326,7 +469,8 @@ std::string config_markdown_table() {
   out << "| flag | environment | config file key | default | meaning |\n|---|---|---|---|---|\n";
   out << "| `--config FILE` | `POLYLENS_CONFIG` | | | JSON object of options, keyed by the config file keys |\n";
   for (const auto& o : option_table()) {
-    out << "| " << (*o.flag ? "`--" + std::string(o.flag) + " " + o.value_name + "`" : "") << " | "
+    std::string flag = *o.flag ? "--" + std::string(o.flag) + (*o.value_name ? " " + std::string(o.value_name) : "") : "";
+    out << "| " << (flag.empty() ? "" : "`" + flag + "`") << " | "
         << (*o.env ? "`" + std::string(o.env) + "`" : "") << " | "
         << (*o.file_key ? "`" + std::string(o.file_key) + "`" : "") << " | `" << default_text(o) << "` | "
         << o.help << " |\n";
@@ -361,24 +505,27 @@ result<config_outcome> config_load(int argc, const char* const* argv, env_lookup
         value = name.substr(eq + 1);
         name = name.substr(0, eq);
       }
-      if (!inline_value) {
-        if (i + 1 >= argc) return config_error("--" + name + " needs a value (see polylens --help)");
-        value = argv[++i];
-      }
-      if (name == "config") {
-        config_file = value;
-        continue;
-      }
-      const option_spec* spec = find_flag(name);
-      if (!spec)
+      const option_spec* spec = name == "config" ? nullptr : find_flag(name);
+      if (!spec && name != "config")
         return config_error("unknown option --" + name +
                             (name.find("key") != std::string::npos || name.find("password") != std::string::npos
                                  ? " (secrets are read from the environment or the config file only)"
                                  : "") +
                             "; see polylens --help");
+      const bool is_switch = spec && !*spec->value_name;
+      if (!inline_value && is_switch) {
+        value = "true";
+      } else if (!inline_value) {
+        if (i + 1 >= argc) return config_error("--" + name + " needs a value (see polylens --help)");
+        value = argv[++i];
+      }
+      if (!spec) {
+        config_file = value;
+        continue;
+      }
       from_flags[spec] = value;
     } else if (c.command.empty()) {
-      if (arg != "serve" && arg != "index" && arg != "migrate")
+      if (arg != "serve" && arg != "index" && arg != "migrate" && arg != "report")
         return config_error("unknown command '" + arg + "'; see polylens --help");
       c.command = arg;
     } else {
@@ -411,6 +558,12 @@ result<config_outcome> config_load(int argc, const char* const* argv, env_lookup
   for (const auto& [spec, value] : from_flags)
     if (auto err = spec->apply(c, value); !err.empty()) return config_error("--" + std::string(spec->flag) + " " + err);
 
+  for (const auto& [spec, value] : from_flags)
+    if (c.command != "report" && std::string(spec->help).rfind("report: ", 0) == 0)
+      return config_error("--" + std::string(spec->flag) + " is only used by polylens report (see polylens --help)");
+  if (c.report.num_candidates != 0 && c.report.num_candidates < c.report.k)
+    return config_error("--num-candidates " + std::to_string(c.report.num_candidates) + " is less than --k " +
+                        std::to_string(c.report.k) + " (Elasticsearch needs at least k)");
   if (c.jina_api_key.empty() && c.command != "migrate")
     return config_error(
         "no Jina API key: set JINA_API_KEY (get one at https://jina.ai/embeddings), or JINA_API_KEY_FILE, "
@@ -436,8 +589,10 @@ result<config_outcome> config_load(int argc, const char* const* argv, env_lookup
   }
   if (c.command != "migrate" && (!c.migrate_from.empty() || !c.migrate_to.empty()))
     return config_error("--from and --to are options of polylens migrate");
-  if (c.command == "serve" && !c.positionals.empty())
-    return config_error("polylens serve takes no arguments, got '" + c.positionals.front() + "'");
+  if ((c.command == "serve" || c.command == "report") && !c.positionals.empty())
+    return config_error("polylens " + c.command + " takes no arguments, got '" + c.positionals.front() + "'");
+  if (c.command == "report" && c.store_kind() != "elasticsearch")
+    return config_error("polylens report measures Elasticsearch's index types: set ES_URL");
   return outcome;
 }
 

@@ -19,6 +19,29 @@ struct vector_field {
   std::string name() const { return "vec_" + std::to_string(dims); }
 };
 
+// The index_options types a field may have, in Elasticsearch's upgrade order within each family.
+const std::vector<std::string>& vector_index_types();
+
+// Why Elasticsearch 9.2 would refuse this field's mapping, naming the field; "" when it takes it.
+// Within the 64..1024 dims Polylens offers, ES refuses only int4 with odd dims (checked against a
+// live 9.2.4: "int4_hnsw only supports even dimensions"); bbq needs at least 64 dims.
+std::string vector_field_problem(const vector_field& field);
+
+// What `polylens report` measures; the flags live in the one option table like every other.
+struct report_options {
+  std::vector<int> dims = {1024, 512, 256, 128, 64};
+  std::vector<std::string> types = {"hnsw", "int8_hnsw", "int4_hnsw", "bbq_hnsw"};
+  std::string queries_file = "assets/queries.tsv";
+  int k = 10;
+  int num_candidates = 0;        // 0: what searches use, default_num_candidates(k)
+  std::string format = "table";  // table | markdown | json
+  std::string output_file;       // empty: stdout
+  int synthetic = 0;             // noisy copies of the stored vectors added to every scratch index
+  std::string images_dir;        // measure tokens per image through the embedder (originals and resized)
+  double rescore = 0;            // > 0: also measure int8/int4 fields with query-time rescore_vector oversample
+  bool keep = false;             // keep the scratch indices
+};
+
 struct config {
   std::string listen_host = "127.0.0.1";
   int listen_port = 8080;
@@ -70,10 +93,11 @@ struct config {
   std::string tls_key_file;
 
   // Not options: what the command line asked for.
-  std::string command;                  // serve | index | migrate
+  std::string command;                  // serve | index | migrate | report
   std::vector<std::string> positionals;  // index: the folder
   std::string metadata_file;            // index: sidecar TSV
   std::string migrate_from, migrate_to;  // migrate: "embedded" or "elasticsearch"
+  report_options report;                // report: what to measure
 
   std::string store_kind() const { return !backend.empty() ? backend : es_url.empty() ? "embedded" : "elasticsearch"; }
   const vector_field* field_for_dims(int dims) const;

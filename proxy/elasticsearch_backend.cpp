@@ -4,6 +4,7 @@
 #include <chrono>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "base64.h"
@@ -143,6 +144,12 @@ result<bool> elasticsearch_backend::ensure_index() {
       if (dims != f.dims)
         return api_error{error_type::backend_error, "the field " + f.name() + " of index '" + index_ + "' has " +
                                                         std::to_string(dims) + " dims"};
+      // Searches and /stats would otherwise report the configured type while ES uses another.
+      std::string type = properties[f.name()].value("index_options", json::object()).value("type", "");
+      if (!type.empty() && type != f.index_type)
+        return api_error{error_type::backend_error,
+                         "the field " + f.name() + " of index '" + index_ + "' is " + type + ", but --fields asks for " +
+                             f.index_type + "; delete the index or choose another with --index, then index again"};
     }
     return false;
   }
@@ -281,19 +288,159 @@ result<bool> elasticsearch_backend::remove(const std::string& id) {
   return true;
 }
 
-result<std::map<std::string, long long>> elasticsearch_backend::vector_field_bytes() {
+result<std::map<std::string, vector_field_storage>> elasticsearch_backend::vector_field_storage_by_name() {
   auto r = send("POST", "/" + index_ + "/_disk_usage?run_expensive_tasks=true");
   if (r.status != 200) return failure(r, "measuring disk usage");
   auto j = json::parse(r.body, nullptr, false);
-  std::map<std::string, long long> out;
+  std::map<std::string, vector_field_storage> out;
   if (!j.is_object() || !j.contains(index_)) return out;
   const json& fields = j[index_].value("fields", json::object());
   for (const auto& f : fields_) {
-    long long bytes = 0;
-    if (fields.contains(f.name())) bytes = fields[f.name()].value("knn_vectors_in_bytes", 0LL);
-    out[f.name()] = bytes;
+    vector_field_storage& s = out[f.name()];
+    if (!fields.contains(f.name())) continue;
+    // total_in_bytes sums every part of the field (knn_vectors, and doc values or stored fields if a
+    // vector ever lands there); for an indexed dense_vector it equals knn_vectors_in_bytes.
+    s.bytes = fields[f.name()].value("total_in_bytes", fields[f.name()].value("knn_vectors_in_bytes", 0LL));
+  }
+  // The split by file type. Older versions have no per-field off_heap section: the split stays 0.
+  auto stats = send("GET", "/" + index_ + "/_stats/dense_vector");
+  if (stats.status != 200) return out;
+  auto sj = json::parse(stats.body, nullptr, false);
+  json per_field = json::object();
+  if (sj.is_object() && sj.contains("indices") && sj["indices"].contains(index_)) {
+    json dv = sj["indices"][index_].value("primaries", json::object()).value("dense_vector", json::object());
+    if (dv.contains("off_heap") && dv["off_heap"].contains("fielddata")) per_field = dv["off_heap"]["fielddata"];
+  }
+  for (auto& [name, s] : out) {
+    if (!per_field.contains(name)) continue;
+    const json& f = per_field[name];
+    s.raw_bytes = f.value("vec_size_bytes", 0LL);
+    s.quantised_bytes = f.value("veq_size_bytes", 0LL) + f.value("veb_size_bytes", 0LL);
+    s.graph_bytes = f.value("vex_size_bytes", 0LL);
   }
   return out;
+}
+
+result<std::vector<stored_vector>> elasticsearch_backend::stored_vectors(const vector_field& field) {
+  // A point in time keeps the pages consistent; _shard_doc is the cheapest order to page through.
+  auto opened = send("POST", "/" + index_ + "/_pit?keep_alive=2m");
+  if (opened.status != 200) return failure(opened, "opening a point in time on '" + index_ + "'");
+  auto pit = json::parse(opened.body, nullptr, false);
+  if (!pit.is_object() || !pit.contains("id")) return api_error{error_type::backend_error, "Elasticsearch sent a _pit reply without id"};
+  std::string pit_id = pit["id"].get<std::string>();
+  std::vector<stored_vector> out;
+  json search_after;
+  std::optional<api_error> problem;
+  for (;;) {
+    json body = {{"size", 200},
+                 {"pit", {{"id", pit_id}, {"keep_alive", "2m"}}},
+                 {"sort", json::array({"_shard_doc"})},
+                 {"_source", {{"includes", {field.name(), "width", "height"}}, {"exclude_vectors", false}}},
+                 {"track_total_hits", false}};
+    if (!search_after.is_null()) body["search_after"] = search_after;
+    auto r = send("POST", "/_search", dump(body));
+    if (r.status != 200) {
+      problem = failure(r, "reading the stored vectors of '" + index_ + "'");
+      break;
+    }
+    auto j = json::parse(r.body, nullptr, false);
+    if (!j.is_object() || !j.contains("hits")) {
+      problem = api_error{error_type::backend_error, "Elasticsearch sent a search reply without hits"};
+      break;
+    }
+    if (j.contains("pit_id") && j["pit_id"].is_string()) pit_id = j["pit_id"].get<std::string>();
+    const json& hits = j["hits"]["hits"];
+    if (hits.empty()) break;
+    for (const auto& h : hits) {
+      const json& src = h.value("_source", json::object());
+      if (!src.contains(field.name()) || !src[field.name()].is_array()) continue;  // a document without this field
+      stored_vector v;
+      v.id = h.value("_id", "");
+      v.vector = src[field.name()].get<std::vector<float>>();
+      v.width = src.value("width", 0);
+      v.height = src.value("height", 0);
+      out.push_back(std::move(v));
+    }
+    search_after = hits.back()["sort"];
+  }
+  send("DELETE", "/_pit", dump({{"id", pit_id}}));
+  if (problem) return *problem;
+  return out;
+}
+
+result<knn_ids_answer> elasticsearch_backend::knn_ids(const vector_field& field, const std::vector<float>& vector,
+                                                      int k, int num_candidates, double oversample) {
+  json knn = {{"field", field.name()}, {"query_vector", vector}, {"k", k}, {"num_candidates", num_candidates}};
+  if (oversample > 0) knn["rescore_vector"] = {{"oversample", oversample}};
+  json body = {{"knn", std::move(knn)}, {"_source", false}, {"size", k}};
+  std::string text = dump(body);
+  auto started = std::chrono::steady_clock::now();
+  auto r = send("POST", "/" + index_ + "/_search", text);
+  double wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  if (r.status != 200) return failure(r, "searching " + field.name() + " of '" + index_ + "'");
+  auto j = json::parse(r.body, nullptr, false);
+  if (!j.is_object() || !j.contains("hits")) return api_error{error_type::backend_error, "Elasticsearch sent a search reply without hits"};
+  knn_ids_answer out;
+  out.took_ms = j.value("took", 0);
+  out.wall_ms = wall_ms;
+  for (const auto& h : j["hits"]["hits"]) out.ids.push_back(h.value("_id", ""));
+  return out;
+}
+
+result<std::map<std::string, json>> elasticsearch_backend::vector_index_options() {
+  auto r = send("GET", "/" + index_ + "/_mapping");
+  if (r.status != 200) return failure(r, "reading the mapping of '" + index_ + "'");
+  auto j = json::parse(r.body, nullptr, false);
+  std::map<std::string, json> out;
+  if (!j.is_object() || !j.contains(index_)) return out;
+  const json properties = j[index_]["mappings"].value("properties", json::object());
+  for (const auto& [name, field] : properties.items())
+    if (field.value("type", "") == "dense_vector") out[name] = field.value("index_options", json::object());
+  return out;
+}
+
+result<bool> elasticsearch_backend::force_merge(int max_segments) {
+  auto r = send("POST", "/" + index_ + "/_forcemerge?max_num_segments=" + std::to_string(max_segments) +
+                            "&wait_for_completion=false");
+  if (r.status != 200) return failure(r, "force-merging '" + index_ + "'");
+  auto j = json::parse(r.body, nullptr, false);
+  if (!j.is_object() || !j.contains("task")) return api_error{error_type::backend_error, "Elasticsearch sent a _forcemerge reply without task"};
+  const std::string task = j["task"].get<std::string>();
+  for (;;) {
+    // Straight to the upstream, not send(): "still running" is an answer here, not a failure to retry.
+    auto t = upstream_.send("GET", "/_tasks/" + task + "?wait_for_completion=true&timeout=5s");
+    if (t.status == 200) {
+      auto tj = json::parse(t.body, nullptr, false);
+      if (tj.is_object() && tj.value("completed", false)) {
+        if (tj.contains("error")) return api_error{error_type::backend_error, "force-merging '" + index_ + "' failed: " +
+                                                                                  es_reason(dump({{"error", tj["error"]}}))};
+        return true;
+      }
+      continue;
+    }
+    // Still running when the wait ran out: 9.2 answers 429 timeout_exception ("timed out after
+    // [5s]"), older versions 408 or 500. Ask again.
+    if (t.status == 408 || ((t.status == 429 || t.status >= 500) && t.body.find("timed out") != std::string::npos)) continue;
+    return failure(t, "waiting for the force merge of '" + index_ + "'");
+  }
+}
+
+result<int> elasticsearch_backend::search_segments() {
+  auto r = send("GET", "/_cat/segments/" + index_ + "?format=json&h=segment,searchable");
+  if (r.status != 200) return failure(r, "listing the segments of '" + index_ + "'");
+  auto j = json::parse(r.body, nullptr, false);
+  int n = 0;
+  if (j.is_array())
+    for (const auto& s : j)
+      if (s.value("searchable", "") == "true") ++n;
+  return n;
+}
+
+result<bool> elasticsearch_backend::delete_index() {
+  auto r = send("DELETE", "/" + index_);
+  if (r.status == 404) return false;
+  if (r.status != 200) return failure(r, "deleting the index '" + index_ + "'");
+  return true;
 }
 
 result<std::string> elasticsearch_backend::thumbnail(const std::string& id) {

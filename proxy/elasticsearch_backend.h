@@ -2,6 +2,7 @@
 // documents keyed by the content hash of the image. Contract: ../shared/contracts/elasticsearch-9-knn.md.
 #pragma once
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -13,6 +14,20 @@
 #include "vector_store.h"
 
 namespace polylens {
+
+// A kNN answer reduced to what the size/quality report compares: ids in rank order and the time.
+struct knn_ids_answer {
+  std::vector<std::string> ids;
+  int took_ms = 0;       // Elasticsearch's own `took` (whole milliseconds)
+  double wall_ms = 0;    // the HTTP round trip, as this client saw it
+};
+
+// A stored document's vector, as the report reads it back.
+struct stored_vector {
+  std::string id;
+  std::vector<float> vector;
+  int width = 0, height = 0;  // of the original image
+};
 
 class elasticsearch_backend final : public vector_store {
  public:
@@ -32,8 +47,23 @@ class elasticsearch_backend final : public vector_store {
   // The stored vector of one image in one field; not_found when there is no such image.
   result<std::vector<float>> vector_of(const std::string& id, const vector_field& field) override;
   result<bool> remove(const std::string& id) override;  // false: there was no such image
-  // Bytes each vector field takes on disk (the _disk_usage API: raw vectors, graph, quantised copies).
-  result<std::map<std::string, long long>> vector_field_bytes() override;
+  // What each configured vector field takes on disk, by field name (_disk_usage, split by
+  // _stats/dense_vector). _disk_usage makes Elasticsearch read every segment: callers memoise it.
+  result<std::map<std::string, vector_field_storage>> vector_field_storage_by_name() override;
+
+  // ---- for `polylens report` (scratch indices and reading every stored vector) ----
+  // Every document's vector in `field`, with the original's width and height (a point-in-time scan).
+  result<std::vector<stored_vector>> stored_vectors(const vector_field& field);
+  // A kNN search that returns ids only, with Elasticsearch's and the client's time. oversample > 0
+  // asks for query-time rescoring of a quantised field on its float vectors (rescore_vector).
+  result<knn_ids_answer> knn_ids(const vector_field& field, const std::vector<float>& vector, int k, int num_candidates,
+                                 double oversample = 0);
+  // The index_options of every dense_vector field as Elasticsearch applied them (its defaults included).
+  result<std::map<std::string, nlohmann::json>> vector_index_options();
+  // Merges the index down to max_segments and waits for it (as a task, so no HTTP timeout cuts it short).
+  result<bool> force_merge(int max_segments);
+  result<int> search_segments();   // segments searches see now
+  result<bool> delete_index();     // false: there was no such index
 
   result<std::vector<image_document>> documents_after(const std::string& after_id, std::size_t limit) override;
 

@@ -19,6 +19,20 @@ result<std::unique_ptr<embedded_backend>> embedded_backend::open(const config& s
   return std::unique_ptr<embedded_backend>(new embedded_backend(std::move(*store), created));
 }
 
+// The log keeps every vector as float32 (raw); memory holds the searched copy, which for int8 fields
+// is the quantised one; the graph is the graph.
+result<std::map<std::string, vector_field_storage>> embedded_backend::vector_field_storage_by_name() {
+  std::map<std::string, vector_field_storage> out;
+  for (const embedded_field_usage& u : store_->vector_field_usage()) {
+    vector_field_storage& f = out[u.name];
+    f.raw_bytes = u.disk_bytes;
+    f.quantised_bytes = u.index_type.rfind("int8", 0) == 0 ? u.memory_bytes : 0;
+    f.graph_bytes = u.graph_bytes;
+    f.bytes = u.disk_bytes + u.memory_bytes + u.graph_bytes;
+  }
+  return out;
+}
+
 result<std::string> embedded_backend::version() { return std::string("polylens embedded store 1"); }
 
 }  // namespace polylens

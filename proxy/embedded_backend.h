@@ -31,7 +31,7 @@ class embedded_backend final : public vector_store {
     return store_->vector_of(id, field);
   }
   result<bool> remove(const std::string& id) override { return store_->remove(id); }
-  result<std::map<std::string, long long>> vector_field_bytes() override { return store_->vector_field_bytes(); }
+  result<std::map<std::string, vector_field_storage>> vector_field_storage_by_name() override;
   result<std::vector<image_document>> documents_after(const std::string& after_id, std::size_t limit) override {
     return store_->documents_after(after_id, limit);
   }

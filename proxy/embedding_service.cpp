@@ -6,6 +6,18 @@
 
 namespace polylens {
 
+token_use token_use_of(const std::vector<embed_input>& inputs, bool query) {
+  bool all_text = true, all_images = true;
+  for (const auto& in : inputs) {
+    (in.type == embed_input::kind::text ? all_images : all_text) = false;
+  }
+  if (inputs.empty()) return token_use::other;
+  if (query && all_text) return token_use::text_queries;
+  if (query && all_images) return token_use::image_queries;
+  if (!query && all_images) return token_use::images_indexed;
+  return token_use::other;
+}
+
 embedding_service::embedding_service(const config& settings, metrics_registry& metrics)
     : model_(settings.jina_model),
       cache_file_(settings.cache_file),
@@ -75,7 +87,7 @@ result<embed_batch> embedding_service::embed(const std::vector<embed_input>& inp
   auto embedded = client_.embed(misses, query);
   if (!embedded) return embedded.error();
   out.tokens = embedded->tokens;
-  metrics_.add_tokens(out.tokens);
+  metrics_.add_tokens(out.tokens, token_use_of(misses, query), static_cast<long long>(misses.size()));
   for (std::size_t i = 0; i < inputs.size(); ++i)
     if (!out.items[i].cached) out.items[i].vector = embedded->vectors[miss_of_input[i]];
   for (std::size_t m = 0; m < misses.size(); ++m) cache_.put(miss_keys[m], std::move(embedded->vectors[m]));
@@ -85,7 +97,7 @@ result<embed_batch> embedding_service::embed(const std::vector<embed_input>& inp
 result<embedder_info> embedding_service::probe() {
   auto probed = client_.embed({{embed_input::kind::text, "polylens start-up probe"}}, true);
   if (!probed) return probed.error();
-  metrics_.add_tokens(probed->tokens);
+  metrics_.add_tokens(probed->tokens, token_use::other, 1);  // the start-up probe is no one's query
   return client_.info();
 }
 

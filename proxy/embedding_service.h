@@ -26,6 +26,10 @@ struct embed_batch {
   int tokens = 0;                    // billed for this call (0 when everything was cached)
 };
 
+// What a call carrying these inputs is billed as (metrics.h): images as documents are indexing,
+// query-task calls are searches, anything mixed is "other".
+token_use token_use_of(const std::vector<embed_input>& inputs, bool query);
+
 class embedding_service {
  public:
   embedding_service(const config& settings, metrics_registry& metrics);

@@ -146,7 +146,9 @@ int indexer_run(const config& settings) {
   if (auto refreshed = backend.refresh(); !refreshed) log_warn(refreshed.error().message);
   for (const auto& f : failures) log_error("not indexed", {{"reason", f}});
   log_info("indexing finished", {{"indexed", p.indexed}, {"already_indexed", p.skipped}, {"failed", p.failed},
-                                 {"tokens", p.tokens}, {"embedder", embedder.info().label}});
+                                 {"tokens", p.tokens},
+                                 {"tokens_per_image", p.indexed ? double(p.tokens) / double(p.indexed) : 0.0},
+                                 {"embedder", embedder.info().label}});
   return failures.empty() ? 0 : 1;
 }
 

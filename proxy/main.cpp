@@ -1,4 +1,4 @@
-// polylens: the proxy (serve) and the indexer (index). Holds the secrets; the browser never sees them.
+// polylens: the proxy (serve), the indexer (index) and the size/quality report (report). Holds the secrets; the browser never sees them.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +11,7 @@
 #include "embedding_service.h"
 #include "metrics.h"
 #include "log.h"
+#include "report.h"
 #include "services.h"
 
 namespace {
@@ -109,5 +110,6 @@ int main(int argc, char** argv) {
   polylens::log_register_secrets(settings.secrets());
   if (settings.command == "index") return polylens::indexer_run(settings);
   if (settings.command == "migrate") return polylens::migrate_run(settings);
+  if (settings.command == "report") return polylens::report_run(settings);
   return serve(settings);
 }

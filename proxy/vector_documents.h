@@ -31,6 +31,16 @@ struct knn_query {
   std::string exclude_id;          // leave this image out ("more like this" should not find itself)
 };
 
+// One vector field's storage. bytes is the whole of it; the parts, where the store can tell them:
+// Elasticsearch's from _disk_usage split by _stats/dense_vector, by Lucene file type; the embedded
+// store's from its log, its in-memory matrix and its graph.
+struct vector_field_storage {
+  long long bytes = 0;
+  long long raw_bytes = 0;        // the float32 vectors, kept by every type (quantised ones rescore from them)
+  long long quantised_bytes = 0;  // int8, int4 or bbq copies: what a quantised search reads
+  long long graph_bytes = 0;      // the HNSW graph (none for flat types)
+};
+
 struct bulk_item_outcome {
   std::string id;
   int status = 0;

@@ -33,8 +33,9 @@ class vector_store {
   // The stored vector of one image in one field; not_found when there is no such image.
   virtual result<std::vector<float>> vector_of(const std::string& id, const vector_field& field) = 0;
   virtual result<bool> remove(const std::string& id) = 0;  // false: there was no such image
-  // Bytes each vector field takes (raw vectors, quantised copies, graph).
-  virtual result<std::map<std::string, long long>> vector_field_bytes() = 0;
+  // What each configured vector field takes, by field name (raw vectors, quantised copies, graph).
+  // May be slow (Elasticsearch reads every segment): callers memoise it.
+  virtual result<std::map<std::string, vector_field_storage>> vector_field_storage_by_name() = 0;
   // Whole documents (metadata, thumbnail, every configured vector) with ids after `after_id`, in id
   // order, at most `limit`: how `polylens migrate` reads a store from end to end.
   virtual result<std::vector<image_document>> documents_after(const std::string& after_id, std::size_t limit) = 0;

@@ -140,10 +140,10 @@ export async function startProxy({ env, args = [] }) {
   return started;
 }
 
-// Starts `polylens index <folder>`; `exited` resolves with its code, signal and output. onLine sees
-// every stderr line as it comes (the progress bar prints one per batch when stderr is not a terminal).
-export function spawnIndexer({ env, folder = `${paths.assets}/images`, args = [], onLine = () => {} }) {
-  const child = spawn(paths.proxy, ['index', folder, ...args], { env: { ...process.env, ...env } });
+// Starts `polylens <args...>`; `exited` resolves with its code, signal and output. onLine sees every
+// stderr line as it comes (the progress bar prints one per batch when stderr is not a terminal).
+export function spawnPolylens({ env, args, onLine = () => {} }) {
+  const child = spawn(paths.proxy, args, { env: { ...process.env, ...env } });
   record(child);
   const output = { stdout: '', stderr: '' };
   let partial = '';
@@ -156,6 +156,15 @@ export function spawnIndexer({ env, folder = `${paths.assets}/images`, args = []
   });
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, ...output })));
   return { child, exited };
+}
+
+// Runs `polylens <args...>` to completion; resolves with its exit code and output.
+export function runPolylens({ env, args }) {
+  return spawnPolylens({ env, args }).exited;
+}
+
+export function spawnIndexer({ env, folder = `${paths.assets}/images`, args = [], onLine }) {
+  return spawnPolylens({ env, args: ['index', folder, ...args], onLine });
 }
 
 // Runs `polylens index <folder>` to completion.

@@ -73,6 +73,17 @@ TEST_F(config_test, every_mistake_says_what_to_fix) {
       {{"--fields", "1024:fast"}, "index type 'fast' is not one of"},
       {{"--fields", "32"}, "between 64 and 1024"},
       {{"--fields", "256,256"}, "listed twice"},
+      {{"--dims", "256"}, "--dims is only used by polylens report"},
+      {{"report", "--dims", "1024,32"}, "--dims has '32': must be between 64 and 1024"},
+      {{"report", "--types", "hnsw,fast"}, "--types has 'fast', which is not one of hnsw, int8_hnsw"},
+      {{"report", "--format", "xml"}, "--format must be one of table, markdown, json, got 'xml'"},
+      {{"report", "--k", "0"}, "--k must be between 1 and 100"},
+      {{"report", "--synthetic", "lots"}, "--synthetic must be a whole number"},
+      {{"report", "--keep=maybe"}, "--keep takes no value"},
+      {{"report", "--rescore", "11"}, "--rescore must be 0 (off) or between 1 and 10"},
+      {{"report", "--rescore", "x"}, "--rescore must be a number"},
+      {{"report", "--k", "20", "--num-candidates", "10"}, "--num-candidates 10 is less than --k 20"},
+      {{"report", "extra"}, "polylens report takes no arguments"},
       {{"--es-url", "localhost:9200"}, "must start with http://"},
       {{"--es-url", "http://user:pw@host:9200"}, "must not carry credentials"},
       {{"--jina-api-key", "x"}, "secrets are read from the environment or the config file only"},
@@ -103,4 +114,67 @@ TEST_F(config_test, secrets_never_show_in_help_or_the_table) {
   EXPECT_EQ(c->settings.secrets().size(), 2u);
   EXPECT_EQ(config_help_text().find("jina_secret_key_for_tests"), std::string::npos);
   EXPECT_NE(config_markdown_table().find("| `--fields DIMS:TYPE,...` | `POLYLENS_FIELDS` |"), std::string::npos);
+}
+
+// Every dims:type pair that Elasticsearch 9.2.4 refuses within 64..1024 (checked against a live
+// node; tests/integration/report.test.mjs re-checks the whole matrix) is refused here first, with
+// a message naming the field.
+TEST_F(config_test, fields_follow_what_elasticsearch_accepts) {
+  for (const auto& type : vector_index_types()) {
+    for (int dims : {64, 65, 255, 256, 1023, 1024}) {
+      const bool int4 = type.rfind("int4_", 0) == 0;
+      std::string flag = "--fields=" + std::to_string(dims) + ":" + type;
+      auto c = load({flag.c_str()});
+      if (int4 && dims % 2 != 0) {
+        ASSERT_FALSE(c) << flag;
+        EXPECT_NE(c.error().message.find("field vec_" + std::to_string(dims) + " (" + std::to_string(dims) + ":" + type +
+                                         "): Elasticsearch's int4 types need an even number of dims"),
+                  std::string::npos)
+            << c.error().message;
+      } else {
+        ASSERT_TRUE(c) << flag << ": " << c.error().message;
+        EXPECT_EQ(c->settings.fields.at(0).index_type, type);
+      }
+    }
+  }
+}
+
+TEST_F(config_test, field_messages_name_the_field) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"1024,65:int4_hnsw", "--fields field vec_65 (65:int4_hnsw): Elasticsearch's int4 types need an even number of dims; use 64 or 66"},
+      {"1024,100:int4_flat,101:int4_flat", "field vec_101 (101:int4_flat)"},
+      {"1024:fast", "field vec_1024 (1024:fast): index type 'fast' is not one of hnsw, int8_hnsw, int4_hnsw, bbq_hnsw, flat, int8_flat, int4_flat, bbq_flat"},
+      {"2048:hnsw", "field '2048:hnsw' (vec_2048): dims must be between 64 and 1024, got 2048"},
+      {"abc:hnsw", "field 'abc:hnsw' (vec_abc): dims must be a whole number"},
+      {"1024:", "field vec_1024 (1024:): index type '' is not one of"},
+  };
+  for (const auto& [fields, part] : cases) {
+    auto r = load({"--fields", fields});
+    ASSERT_FALSE(r) << fields;
+    EXPECT_NE(r.error().message.find(part), std::string::npos) << r.error().message;
+  }
+  EXPECT_EQ(vector_field_problem({64, "bbq_hnsw"}), "");
+  EXPECT_NE(vector_field_problem({63, "bbq_flat"}).find("between 64 and 1024"), std::string::npos);
+}
+
+TEST_F(config_test, report_options) {
+  auto defaults = load({"report"});
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  EXPECT_EQ(defaults->settings.command, "report");
+  EXPECT_EQ(defaults->settings.report.dims, (std::vector<int>{1024, 512, 256, 128, 64}));
+  EXPECT_EQ(defaults->settings.report.types, (std::vector<std::string>{"hnsw", "int8_hnsw", "int4_hnsw", "bbq_hnsw"}));
+  EXPECT_EQ(defaults->settings.report.k, 10);
+  EXPECT_FALSE(defaults->settings.report.keep);
+
+  auto c = load({"report", "--dims", "64,1024,256,1024", "--types=bbq_flat,hnsw", "--keep", "--format", "json",
+                 "--synthetic", "500", "--k", "5", "--rescore", "2.5"});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->settings.report.dims, (std::vector<int>{1024, 256, 64}));  // largest first, once each
+  EXPECT_EQ(c->settings.report.types, (std::vector<std::string>{"bbq_flat", "hnsw"}));
+  EXPECT_TRUE(c->settings.report.keep);  // a switch: it took no value, so --format still parsed
+  EXPECT_EQ(c->settings.report.format, "json");
+  EXPECT_EQ(c->settings.report.synthetic, 500);
+  EXPECT_EQ(c->settings.report.k, 5);
+  EXPECT_DOUBLE_EQ(c->settings.report.rescore, 2.5);
+  EXPECT_NE(config_help_text().find("  --keep\n      report: keep the scratch indices"), std::string::npos);
 }
