@@ -1,6 +1,8 @@
 // The process the storage-level crash test kills: it opens the store in DIRECTORY and writes in a
-// loop until it is killed, printing one line per acknowledged operation, after the call returned:
+// loop until it is killed, printing one line per acknowledged operation, after the call returned,
+// and one before each remove:
 //   put <id>       put() returned with the document stored
+//   removing <id>  remove() is about to be called; until "remove <id>" follows, it may or may not happen
 //   remove <id>    remove() returned true
 //   compacted      compact() returned
 // Usage: embedded_store_crash_writer DIRECTORY RUN   (RUN makes this run's ids unique)
@@ -51,6 +53,9 @@ int main(int argc, char** argv) {
     for (const auto& item : *r) say("put " + item.id);
     if (i % 7 == 6) {
       std::string id = "r" + run + "-" + std::to_string(i - 5) + "-0";
+      // A kill inside remove(), after its record reached the file, leaves the document removed with
+      // no "remove" line: the test needs to know that this id was in doubt.
+      say("removing " + id);
       auto removed = (*store)->remove(id);
       if (!removed) return 1;
       if (*removed) say("remove " + id);
