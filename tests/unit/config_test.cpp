@@ -158,7 +158,10 @@ TEST_F(config_test, field_messages_name_the_field) {
 }
 
 TEST_F(config_test, report_options) {
-  auto defaults = load({"report"});
+  auto no_es = load({"report"});
+  ASSERT_FALSE(no_es);
+  EXPECT_EQ(no_es.error().message, "polylens report measures Elasticsearch's index types: set ES_URL");
+  auto defaults = load({"report", "--es-url", "http://127.0.0.1:9200"});
   ASSERT_TRUE(defaults) << defaults.error().message;
   EXPECT_EQ(defaults->settings.command, "report");
   EXPECT_EQ(defaults->settings.report.dims, (std::vector<int>{1024, 512, 256, 128, 64}));
@@ -166,7 +169,7 @@ TEST_F(config_test, report_options) {
   EXPECT_EQ(defaults->settings.report.k, 10);
   EXPECT_FALSE(defaults->settings.report.keep);
 
-  auto c = load({"report", "--dims", "64,1024,256,1024", "--types=bbq_flat,hnsw", "--keep", "--format", "json",
+  auto c = load({"report", "--es-url", "http://127.0.0.1:9200", "--dims", "64,1024,256,1024", "--types=bbq_flat,hnsw", "--keep", "--format", "json",
                  "--synthetic", "500", "--k", "5", "--rescore", "2.5"});
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->settings.report.dims, (std::vector<int>{1024, 256, 64}));  // largest first, once each
