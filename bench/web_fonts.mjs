@@ -2,7 +2,8 @@
 //  1. the font bytes a session fetches, by the script of what is typed into the query box (each session is a
 //     fresh browser context: nothing cached);
 //  2. the cost of a browser-drawn string (browser_text.js: canvas fillText, then the upload into a WebGL
-//     texture), per 100 strings, by script: what a cache miss costs.
+//     texture), per 100 strings, by script: what a cache miss costs; and of placing the query box's caret
+//     (a DOM Range over a hidden span), paid when the caret or the text changes.
 //   node bench/web_fonts.mjs [rounds]          (after bash scripts/build.sh; needs no Elasticsearch)
 // The searches themselves are not made (no Elasticsearch here): which fonts load depends only on what is drawn.
 import { spawn } from 'node:child_process';
@@ -103,25 +104,34 @@ try {
     text.request(31);  // every script font
     await Promise.all(text.fonts.map((f) => f.face.loaded));
   });
-  console.log(`\nBrowser-drawn strings: canvas fillText + texImage2D, ${rounds} rounds of the 40 sample queries, 18 px\n`);
-  console.log('| language | ms per 100 strings | mean texture (px) |');
-  console.log('|---|--:|--:|');
+  console.log(`\nBrowser-drawn strings: canvas fillText + texImage2D, ${rounds} rounds of the 40 sample queries, 18 px;`);
+  console.log('the median of 3 runs. Caret: one DOM Range layout per string (the caret at its end).\n');
+  console.log('| language | ms per 100 strings | caret: ms per 100 | mean texture (px) |');
+  console.log('|---|--:|--:|--:|');
   const bits = { en: 0, ru: 0, ja: 0, ar: 1, he: 2, hi: 4, bn: 8, th: 16 };
   for (const lang of ['en', 'ru', 'ja', 'ar', 'he', 'hi', 'bn', 'th']) {
     const strings = column(lang);
     const result = await page.evaluate(({ strings, rounds, scripts }) => {
       const text = window.Module.browserText;
       text.benchmark(strings, 18, 1, scripts);  // warm-up: shaping caches, the first texture
-      const ms = text.benchmark(strings, 18, rounds, scripts);
+      const runs = [0, 1, 2].map(() => text.benchmark(strings, 18, rounds, scripts)).sort((a, b) => a - b);
+      const ms = runs[1];
+      const caretStart = performance.now();
+      for (let r = 0; r < rounds; ++r) {
+        for (const s of strings) text.rangeSpans(s, text.font(18, scripts), false, s.length, s.length);
+      }
+      const caretMs = performance.now() - caretStart;
       let width = 0, height = 0;
       for (const s of strings) {
         text.draw(s, 18, 0, 0, false, scripts, true, false, -1, -1);
         width += text.canvas.width / strings.length;
         height += text.canvas.height / strings.length;
       }
-      return { per100: (ms / (strings.length * rounds)) * 100, width, height };
+      const per100 = (total) => (total / (strings.length * rounds)) * 100;
+      return { per100: per100(ms), caret: per100(caretMs), width, height };
     }, { strings, rounds, scripts: bits[lang] });
-    console.log(`| ${lang} | ${result.per100.toFixed(1)} | ${result.width.toFixed(0)} × ${result.height.toFixed(0)} |`);
+    console.log(`| ${lang} | ${result.per100.toFixed(1)} | ${result.caret.toFixed(1)} | ` +
+                `${result.width.toFixed(0)} × ${result.height.toFixed(0)} |`);
   }
   await context.close();
 } finally {

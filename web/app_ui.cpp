@@ -106,7 +106,7 @@ bool draw_search_row(app_state& state, float left, float width, const ui_scale& 
 
   if (state.frame == 0) ImGui::SetKeyboardFocusHere();  // a search page starts with the cursor in the box
   ImGui::SetNextItemWidth(width - button_width - spacing);
-  const query_text_frame query_text = query_text_begin(state);  // right-to-left, shaped, composing: the browser draws
+  const query_text_frame query_text = query_text_begin(state);  // what ImGui cannot draw, the browser does
   if (ImGui::InputTextWithHint("##query", query_hint, state.query, sizeof state.query,
                                ImGuiInputTextFlags_EnterReturnsTrue)) {
     submit = true;

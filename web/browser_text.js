@@ -14,6 +14,7 @@ mergeInto(LibraryManager.library, {
     box: null,   // <div> holding the measuring span
     span: null,
     generation: 0,
+    maxSize: 0,  // the GPU's largest texture side
     // The bit is text_script's (shared/text_scripts.h); the files are copied from fonts-noto-core at build time.
     fonts: [
       {bit: 1, name: 'arabic', family: 'Polylens Arabic', url: 'fonts/NotoSansArabic-Regular.ttf'},
@@ -149,6 +150,9 @@ mergeInto(LibraryManager.library, {
       var lineHeight = sizePx;
       // Room for what reaches beyond the line box: Devanagari's vowel signs, Thai's stacked marks, Arabic's tails.
       var padX = Math.ceil(sizePx * 0.25), padY = Math.ceil(sizePx * 0.45);
+      // A texture may not be wider than the GPU allows (8192 px or more): a longer string is cut there.
+      if (!BrowserText.maxSize) BrowserText.maxSize = GLctx.getParameter(GLctx.MAX_TEXTURE_SIZE);
+      boxWidth = Math.min(boxWidth, BrowserText.maxSize - 2 * padX);
       canvas.width = boxWidth + 2 * padX;
       canvas.height = Math.ceil(lines.length * lineHeight) + 2 * padY;
       ctx.font = font;  // resizing the canvas reset the context

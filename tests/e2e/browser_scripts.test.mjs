@@ -161,7 +161,8 @@ test('the Hindi, Thai and Arabic chips show shaped labels drawn by the browser',
   for (const lang of ['en', 'ru', 'el', 'vi']) assert.equal(chip(lang).renderer, 'imgui', lang);
   assert.equal(chip('hi').label, 'हिन्दी');
   assert.equal(chip('th').label, 'ไทย');
-  for (const lang of ['hi', 'th', 'ar', 'zh', 'ja', 'ko']) {
+  // (Not Korean: no font on the build machine has Hangul, so its label would be boxes, which have ink too.)
+  for (const lang of ['hi', 'th', 'ar', 'he', 'bn', 'zh', 'ja']) {
     const ink = inkColumns(await grab(page, chip(lang).rect, `scripts-chip-${lang}`));
     assert.ok(ink.pixels > 20, `${lang}: the chip's label has ink: ${JSON.stringify(ink)}`);
   }
