@@ -55,6 +55,10 @@ struct browser_text_caret {
 browser_text_caret browser_text_measure_caret(std::string_view text, float size, int caret, int selection_begin,
                                               int selection_end);
 
+// The byte offset whose caret position in that layout is nearest to x (device pixels from the text's left edge):
+// where a click in the text puts the caret.
+int browser_text_hit(std::string_view text, float size, float x);
+
 // Once per frame, before ImGui::NewFrame: drops every texture if a script font arrived since (they are drawn
 // again, now in that font), and those unused for a while.
 void browser_text_new_frame(bool cjk_in_atlas);

@@ -14,6 +14,7 @@ mergeInto(LibraryManager.library, {
     box: null,   // <div> holding the measuring span
     span: null,
     generation: 0,
+    laid: '',    // what the measuring span holds now
     maxSize: 0,  // the GPU's largest texture side
     // The bit is text_script's (shared/text_scripts.h); the files are copied from fonts-noto-core at build time.
     fonts: [
@@ -117,9 +118,13 @@ mergeInto(LibraryManager.library, {
     // browser's layout of `text` on one line; a collapsed range gives the caret.
     rangeSpans: function(text, font, rtl, begin, end) {
       var span = BrowserText.span;
-      BrowserText.box.dir = rtl ? 'rtl' : 'ltr';
-      span.style.font = font;
-      span.textContent = text;
+      var laid = (rtl ? 'r' : 'l') + font + '\u0000' + text;
+      if (BrowserText.laid !== laid) {  // measuring again in the same layout costs no new layout
+        BrowserText.laid = laid;
+        BrowserText.box.dir = rtl ? 'rtl' : 'ltr';
+        span.style.font = font;
+        span.textContent = text;
+      }
       var origin = span.getBoundingClientRect().left;
       var node = span.firstChild;
       var out = [];
@@ -235,6 +240,24 @@ mergeInto(LibraryManager.library, {
       HEAPF32[f + 2 + 2 * i] = spans[i][1];
     }
     return n;
+  },
+
+  // The byte offset of the caret position nearest to x (device pixels from the text's left edge) in the one-line
+  // layout of the text: where a click puts the caret. Only grapheme cluster boundaries are candidates.
+  polylens_js_text_hit__deps: ['$BrowserText'],
+  polylens_js_text_hit: function(textPtr, sizePx, scripts, rtl, x) {
+    BrowserText.init();
+    var text = UTF8ToString(textPtr);
+    var font = BrowserText.font(sizePx, scripts);
+    var boundaries = [0], utf16 = 0;
+    BrowserText.segments(text, 'grapheme').forEach(function(g) { boundaries.push(utf16 += g.length); });
+    var best = 0, bestDistance = Infinity;
+    boundaries.forEach(function(b) {
+      var at = BrowserText.rangeSpans(text, font, !!rtl, b, b);
+      var distance = at.length ? Math.abs(at[0][0] - x) : Infinity;
+      if (distance < bestDistance) { bestDistance = distance; best = b; }
+    });
+    return lengthBytesUTF8(text.slice(0, best));
   },
 
   polylens_js_text_generation__deps: ['$BrowserText'],

@@ -135,6 +135,17 @@ void query_text_end(app_state& state, const query_text_frame& frame, const ui_sc
   left = std::round(left);
   view.shift = left - home;
 
+  // A click in the text: ImGui put the caret by its own unshaped, left-to-right measure. Put it where the browser's
+  // layout has the position nearest the pointer instead; ImGui takes it in at the next frame. (A double click
+  // keeps ImGui's word selection, which is right: words are logical.)
+  ImGuiIO& io = ImGui::GetIO();
+  if (input && preedit.empty() && ImGui::IsItemHovered() && ImGui::IsMouseClicked(ImGuiMouseButton_Left) &&
+      !ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left) && !io.KeyShift) {
+    const int offset = browser_text_hit(view.shown, size, io.MousePos.x - left);
+    input->ReloadSelectionStart = input->ReloadSelectionEnd = offset;
+    input->WantReloadUserBuf = true;
+  }
+
   draw->PushClipRect(ImVec2(inner_min.x, box_min.y + 1), ImVec2(inner_max.x, box_max.y - 1), true);
   if (layout)
     for (const ImVec2& span : layout->selection)
@@ -144,7 +155,7 @@ void query_text_end(app_state& state, const query_text_frame& frame, const ui_sc
   if (layout) {
     const float x = std::round(left + layout->caret_x);
     // Blinks as ImGui's own caret does (imgui_widgets.cpp), steady while typing.
-    const bool visible = !ImGui::GetIO().ConfigInputTextCursorBlink || input->CursorAnim <= 0.0f ||
+    const bool visible = !io.ConfigInputTextCursorBlink || input->CursorAnim <= 0.0f ||
                          std::fmod(input->CursorAnim, 1.20f) <= 0.80f;
     if (visible)
       draw->AddLine(ImVec2(x + 0.5f, inner_min.y - px(1)), ImVec2(x + 0.5f, inner_min.y + size + px(1)),

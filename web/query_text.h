@@ -7,8 +7,9 @@
 // Exact: the text as shown (bidi, shaping, the font's own glyphs), the caret's position for the caret's logical
 // offset, the selection's highlighted spans, the composition's underline. Approximate: for a logical offset at
 // a boundary between right-to-left and left-to-right runs, two visual positions are right and the browser picks
-// one; the arrow keys move the caret in logical order (so in right-to-left text Left moves it right), and a
-// click in the text puts the caret where ImGui's own left-to-right measure of the unshaped text says.
+// one; the arrow keys move the caret in logical order (so in right-to-left text Left moves it right); a click
+// puts the caret at the browser's nearest caret position, but a drag selects by ImGui's own left-to-right measure
+// of the unshaped text.
 #pragma once
 #include "app_state.h"
 #include "ui_draw.h"

@@ -190,6 +190,14 @@ test('Arabic typed key by key reaches the proxy verbatim, drawn right to left an
   // The caret sits at the logical end of right-to-left text: its left end.
   const rect = drawn.text.query.text_rect;
   assert.ok(Math.abs(drawn.text.query.caret_x - rect.x) < 3, `caret at the left end: ${JSON.stringify(drawn.text.query)}`);
+  // A click at the text's right end puts the caret at its logical start; at its left end, at its logical end.
+  await page.mouse.click(rect.x + rect.w - 1, rect.y + rect.h / 2);
+  let clicked = await waitForState(page, (s) => s.text.query.caret === 0, 'the caret at the logical start');
+  assert.ok(Math.abs(clicked.text.query.caret_x - (rect.x + rect.w)) < 3, JSON.stringify(clicked.text.query));
+  await page.mouse.click(rect.x + 1, rect.y + rect.h / 2);
+  const length = Buffer.byteLength(arabic);
+  clicked = await waitForState(page, (s) => s.text.query.caret === length, 'the caret at the logical end');
+  assert.ok(Math.abs(clicked.text.query.caret_x - rect.x) < 3, JSON.stringify(clicked.text.query));
 
   const state = await searchAndWait(page, arabic);
   assert.equal(state.hits[0].id, eiffelId);
