@@ -18,6 +18,7 @@ void polylens_js_text_render(const char* text, float size, float wrap_width, int
 int polylens_js_text_caret(const char* text, float size, unsigned scripts, int rtl, int caret, int selection_begin,
                            int selection_end, float* out, int max_spans);
 int polylens_js_text_hit(const char* text, float size, unsigned scripts, int rtl, float x);
+int polylens_js_text_step(const char* text, float size, unsigned scripts, int rtl, int caret, int step);
 int polylens_js_text_generation();
 int polylens_js_text_fonts();
 }
@@ -123,6 +124,12 @@ browser_text_caret browser_text_measure_caret(std::string_view text, float size,
 int browser_text_hit(std::string_view text, float size, float x) {
   const std::string s(text);
   return polylens_js_text_hit(s.c_str(), size, text_scripts(s), text_base_direction(s) == text_direction::rtl, x);
+}
+
+int browser_text_step(std::string_view text, float size, int caret, int step) {
+  const std::string s(text);
+  return polylens_js_text_step(s.c_str(), size, text_scripts(s), text_base_direction(s) == text_direction::rtl,
+                               caret, step);
 }
 
 void browser_text_new_frame(bool cjk_in_atlas) {

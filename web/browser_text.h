@@ -58,6 +58,9 @@ browser_text_caret browser_text_measure_caret(std::string_view text, float size,
 // The byte offset whose caret position in that layout is nearest to x (device pixels from the text's left edge):
 // where a click in the text puts the caret.
 int browser_text_hit(std::string_view text, float size, float x);
+// The byte offset one caret position left (step < 0) or right (step > 0) of byte offset `caret` on screen: the
+// arrow keys in a browser's text field. In right-to-left text, left is logically forward.
+int browser_text_step(std::string_view text, float size, int caret, int step);
 
 // Once per frame, before ImGui::NewFrame: drops every texture if a script font arrived since (they are drawn
 // again, now in that font), and those unused for a while.

@@ -260,6 +260,30 @@ mergeInto(LibraryManager.library, {
     return lengthBytesUTF8(text.slice(0, best));
   },
 
+  // The byte offset one caret position to the left (step -1) or right (+1) of the caret at byte `caret`, on
+  // screen: the nearest grapheme boundary whose caret position lies that way in the one-line layout. What the arrow
+  // keys do in a browser's text field, whatever the direction of the text.
+  polylens_js_text_step__deps: ['$BrowserText'],
+  polylens_js_text_step: function(textPtr, sizePx, scripts, rtl, caret, step) {
+    BrowserText.init();
+    var text = UTF8ToString(textPtr);
+    var font = BrowserText.font(sizePx, scripts);
+    var xAt = function(utf16) {
+      var at = BrowserText.rangeSpans(text, font, !!rtl, utf16, utf16);
+      return at.length ? at[0][0] : NaN;
+    };
+    var from = UTF8ToString(textPtr, caret).length;
+    var here = xAt(from);
+    var boundaries = [0], utf16 = 0;
+    BrowserText.segments(text, 'grapheme').forEach(function(g) { boundaries.push(utf16 += g.length); });
+    var best = from, bestX = step < 0 ? -Infinity : Infinity;
+    boundaries.forEach(function(b) {
+      var x = xAt(b);
+      if (step < 0 ? x < here - 0.5 && x > bestX : x > here + 0.5 && x < bestX) { best = b; bestX = x; }
+    });
+    return lengthBytesUTF8(text.slice(0, best));
+  },
+
   polylens_js_text_generation__deps: ['$BrowserText'],
   polylens_js_text_generation: function() {
     // The benchmark reaches the renderer through the module (it is not part of the page's API).

@@ -68,6 +68,24 @@ void query_text_end(app_state& state, const query_text_frame& frame, const ui_sc
       selection_end = std::clamp(std::max(input->GetSelectionStart(), input->GetSelectionEnd()), 0, length);
     }
   }
+  // Plain Left and Right move the caret on screen, not in memory, as in a browser's text field: in right-to-left
+  // text Left is logically forward, and a step never lands inside a grapheme cluster (a Devanagari syllable).
+  // ImGui has just moved it logically; this puts it right, from where it was, and ImGui takes it in next frame.
+  ImGuiIO& io = ImGui::GetIO();
+  const bool plain_arrow = (ImGui::IsKeyPressed(ImGuiKey_LeftArrow) || ImGui::IsKeyPressed(ImGuiKey_RightArrow)) &&
+                           !io.KeyShift && !io.KeyCtrl && !io.KeyAlt && !io.KeySuper;
+  if (input && plain_arrow && view.browser && view.preedit.empty() && !view.had_selection) {
+    const int from = view.caret_next >= 0 ? view.caret_next : view.caret;
+    caret = browser_text_step(text, ImGui::GetFontSize(), std::clamp(from, 0, static_cast<int>(text.size())),
+                              ImGui::IsKeyPressed(ImGuiKey_LeftArrow) ? -1 : 1);
+    input->ReloadSelectionStart = input->ReloadSelectionEnd = caret;
+    input->WantReloadUserBuf = true;
+    view.caret_next = caret;
+  } else {
+    view.caret_next = -1;
+  }
+  view.had_selection = input && input->HasSelection();
+
   // The composition belongs to the query box only while the box has the keyboard (not the admin token's).
   const std::string preedit = active ? text_input_bridge_preedit() : std::string();
   view.preedit = preedit;
@@ -138,12 +156,12 @@ void query_text_end(app_state& state, const query_text_frame& frame, const ui_sc
   // A click in the text: ImGui put the caret by its own unshaped, left-to-right measure. Put it where the browser's
   // layout has the position nearest the pointer instead; ImGui takes it in at the next frame. (A double click
   // keeps ImGui's word selection, which is right: words are logical.)
-  ImGuiIO& io = ImGui::GetIO();
   if (input && preedit.empty() && ImGui::IsItemHovered() && ImGui::IsMouseClicked(ImGuiMouseButton_Left) &&
       !ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left) && !io.KeyShift) {
     const int offset = browser_text_hit(view.shown, size, io.MousePos.x - left);
     input->ReloadSelectionStart = input->ReloadSelectionEnd = offset;
     input->WantReloadUserBuf = true;
+    view.caret_next = offset;
   }
 
   draw->PushClipRect(ImVec2(inner_min.x, box_min.y + 1), ImVec2(inner_max.x, box_max.y - 1), true);

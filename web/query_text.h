@@ -5,11 +5,11 @@
 // the box, with the caret and selection placed by the browser's own layout of that text.
 //
 // Exact: the text as shown (bidi, shaping, the font's own glyphs), the caret's position for the caret's logical
-// offset, the selection's highlighted spans, the composition's underline. Approximate: for a logical offset at
+// offset, the selection's highlighted spans, the composition's underline, plain arrow keys and clicks. Approximate: for a logical offset at
 // a boundary between right-to-left and left-to-right runs, two visual positions are right and the browser picks
-// one; the arrow keys move the caret in logical order (so in right-to-left text Left moves it right); a click
-// puts the caret at the browser's nearest caret position, but a drag selects by ImGui's own left-to-right measure
-// of the unshaped text.
+// one; Left and Right move the caret on screen, but with Shift or Ctrl they move it in logical order (so in
+// right-to-left text Shift+Left selects to the right); a click puts the caret at the browser's nearest caret
+// position, but a drag selects by ImGui's own left-to-right measure of the unshaped text.
 #pragma once
 #include "app_state.h"
 #include "ui_draw.h"

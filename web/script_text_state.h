@@ -20,6 +20,8 @@ struct query_text_view {
   float caret_x = -1;     // where the caret was drawn, CSS pixels from the canvas's left (-1: not drawn)
   css_rect text_rect;     // where the text's layout box was drawn (CSS pixels; empty when ImGui drew it)
   float shift = 0;        // horizontal scroll of long text, device pixels (kept between frames)
+  bool had_selection = false;  // last frame (the arrow keys then collapse it, as ImGui does)
+  int caret_next = -1;    // where query_text put the caret itself, for ImGui to take in at the next frame
 };
 
 struct language_chip_view {

@@ -198,6 +198,12 @@ test('Arabic typed key by key reaches the proxy verbatim, drawn right to left an
   const length = Buffer.byteLength(arabic);
   clicked = await waitForState(page, (s) => s.text.query.caret === length, 'the caret at the logical end');
   assert.ok(Math.abs(clicked.text.query.caret_x - rect.x) < 3, JSON.stringify(clicked.text.query));
+  // The arrow keys move the caret on screen: Right goes logically back one letter (ل is two bytes), Left forward.
+  await page.keyboard.press('ArrowRight');
+  const right = await waitForState(page, (s) => s.text.query.caret === length - 2, 'the caret one letter to the right');
+  assert.ok(right.text.query.caret_x > rect.x + 2, JSON.stringify(right.text.query));
+  await page.keyboard.press('ArrowLeft');
+  await waitForState(page, (s) => s.text.query.caret === length, 'the caret back at the left end');
 
   const state = await searchAndWait(page, arabic);
   assert.equal(state.hits[0].id, eiffelId);
