@@ -9,6 +9,7 @@
 #include "api_messages.h"
 #include "api_limits.h"
 #include "ingest_state.h"
+#include "script_text_state.h"
 
 namespace polylens::web {
 
@@ -42,12 +43,13 @@ struct app_state {
   std::string drop_hint;
 
   int frame = 0;               // frames drawn so far
-  bool fonts_loaded = false;   // DejaVu Sans and the CJK fallback are both in the atlas
+  bool fonts_loaded = false;   // DejaVu Sans, and the CJK fallback once asked for, are in the atlas
   css_rect query_box;          // where the query box was drawn last frame
   bool query_focused = false;  // the query box has the keyboard
   // The text field that has the keyboard (or had it last): where text_input_bridge puts its input.
   css_rect text_box;
   bool text_secret = false;    // that field is a password field (the admin token)
+  script_text_state text;      // the query box's text in other scripts, the language chips
 };
 
 // The embedder to describe in the banner and the test hook: the last search's if any, else /healthz's.

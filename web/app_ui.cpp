@@ -8,6 +8,8 @@
 #include <iterator>
 
 #include "ingest_panel.h"
+#include "language_chips.h"
+#include "query_text.h"
 #include "results_grid.h"
 #include "ui_draw.h"
 #include "ui_theme.h"
@@ -18,12 +20,6 @@ namespace {
 
 constexpr const char* stand_in_notice = "Results come from a test stand-in for Jina CLIP v2, not the real model";
 constexpr const char* query_hint = "Search your images in any language\xE2\x80\xA6";  // U+2026
-// Example queries for the empty page: one concept, several scripts. (No right-to-left examples: ImGui draws
-// text left to right without shaping, so Arabic or Hebrew would look wrong here even though search handles it.)
-constexpr const char* example_queries[] = {"tour Eiffel", "\xE7\x8C\xAB" /* 猫 */, "perro en la playa",
-                                           "\xD0\xBF\xD0\xB8\xD1\x86\xD1\x86\xD0\xB0" /* пицца */,
-                                           "\xE3\x82\xA8\xE3\x83\x83\xE3\x83\x95\xE3\x82\xA7\xE3\x83\xAB\xE5\xA1\x94"
-                                           /* エッフェル塔 */};
 
 // --- Banner -----------------------------------------------------------------------------------------------------
 
@@ -110,11 +106,13 @@ bool draw_search_row(app_state& state, float left, float width, const ui_scale& 
 
   if (state.frame == 0) ImGui::SetKeyboardFocusHere();  // a search page starts with the cursor in the box
   ImGui::SetNextItemWidth(width - button_width - spacing);
+  const query_text_frame query_text = query_text_begin(state);  // what ImGui cannot draw, the browser does
   if (ImGui::InputTextWithHint("##query", query_hint, state.query, sizeof state.query,
                                ImGuiInputTextFlags_EnterReturnsTrue)) {
     submit = true;
     ImGui::SetKeyboardFocusHere(-1);  // keep typing after Enter
   }
+  query_text_end(state, query_text, px);
   state.query_focused = ImGui::IsItemActive();
   const ImVec2 box_min = ImGui::GetItemRectMin(), box_max = ImGui::GetItemRectMax();
   state.query_box = {box_min.x / px.ratio, box_min.y / px.ratio, (box_max.x - box_min.x) / px.ratio,
@@ -198,9 +196,8 @@ void draw_meta_line(const app_state& state, float left, float width, const ui_sc
   ImGui::Dummy(ImVec2(width, line));
 }
 
-// Before the first search: a short invitation and a few example queries in different scripts.
-bool draw_empty_page(app_state& state, float width, const ui_scale& px) {
-  bool submit = false;
+// Before the first search: a short invitation (the language chips above the results offer sample queries).
+void draw_empty_page(float width, const ui_scale& px) {
   ImGui::Dummy(ImVec2(width, px(40)));
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const float column = std::min(width, px(620));
@@ -211,50 +208,8 @@ bool draw_empty_page(app_state& state, float width, const ui_scale& px) {
   y += px(8);
   y += draw_text_centered(draw, ui_size::meta, left, y, column, ui_color::text_dim,
                           "Text and images share one embedding space, so a query in French, Japanese or Russian "
-                          "finds the same photos as one in English.");
-  y += px(22);
-
-  // Example chips, in centred rows.
-  ImGui::PushFont(nullptr, ui_size::meta);
-  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(px(14), px(7)));
-  ImGui::PushStyleVar(ImGuiStyleVar_FrameRounding, px(20));
-  ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, px(1));
-  ImGui::PushStyleColor(ImGuiCol_Button, ui_color::card);
-  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ui_color::card_hover);
-  ImGui::PushStyleColor(ImGuiCol_ButtonActive, ui_color::card_border);
-  const float chip_gap = px(8);
-  const float padding_x = ImGui::GetStyle().FramePadding.x;
-  const float base_x = ImGui::GetCursorScreenPos().x;
-  constexpr int count = static_cast<int>(std::size(example_queries));
-  for (int first = 0; first < count;) {
-    // Take as many chips as fit on this row, then centre the row.
-    int last = first;
-    float row_width = ImGui::CalcTextSize(example_queries[first]).x + padding_x * 2;
-    while (last + 1 < count) {
-      const float next = ImGui::CalcTextSize(example_queries[last + 1]).x + padding_x * 2;
-      if (row_width + chip_gap + next > width) break;
-      row_width += chip_gap + next;
-      ++last;
-    }
-    float x = base_x + std::max(0.0f, (width - row_width) * 0.5f);
-    for (int i = first; i <= last; ++i) {
-      ImGui::SetCursorScreenPos(ImVec2(std::round(x), y));
-      if (ImGui::Button(example_queries[i])) {
-        std::snprintf(state.query, sizeof state.query, "%s", example_queries[i]);
-        submit = true;
-      }
-      if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
-      x += ImGui::GetItemRectSize().x + chip_gap;
-    }
-    y += ImGui::GetFrameHeight() + chip_gap;
-    first = last + 1;
-  }
-  ImGui::PopStyleColor(3);
-  ImGui::PopStyleVar(3);
-  ImGui::PopFont();
-  ImGui::SetCursorScreenPos(ImVec2(base_x, y));
-  ImGui::Dummy(ImVec2(width, 0));
-  return submit;
+                          "finds the same photos as one in English. Pick a language above for a sample query.");
+  ImGui::Dummy(ImVec2(width, y - ImGui::GetCursorScreenPos().y));
 }
 
 }  // namespace
@@ -303,6 +258,8 @@ ui_intent app_ui_draw(app_state& state, const thumbnail_cache& thumbnails, float
     ImGui::SetCursorScreenPos(at);
     ImGui::Dummy(ImVec2(width, text_size(ui_size::meta, state.drop_hint.c_str(), width - line - px(6)).y));
   }
+  ImGui::SetCursorScreenPos(ImVec2(left, ImGui::GetCursorScreenPos().y + px(10)));
+  if (draw_language_chips(state, left, width, px)) intent.search = true;
   ImGui::SetCursorScreenPos(ImVec2(left, ImGui::GetCursorScreenPos().y + px(8)));
 
   // The results scroll on their own while the header and the box stay put. The child spans the whole window so
@@ -321,7 +278,7 @@ ui_intent app_ui_draw(app_state& state, const thumbnail_cache& thumbnails, float
     state.ingest.token_focused = false;
   }
   if (state.search.hits.empty() && state.search.status != search_status::done) {
-    if (state.search.status != search_status::searching && draw_empty_page(state, width, px)) intent.search = true;
+    if (state.search.status != search_status::searching) draw_empty_page(width, px);
   } else {
     draw_results_grid(state.search, thumbnails, width, px);
   }

@@ -10,6 +10,7 @@ namespace polylens::web {
 namespace {
 
 void fetch_font(font_file& file) {
+  file.requested = true;
   // The loader lives as long as the page (part of the one app object), so the callback may hold the file.
   http_get(file.url, [&file](http_response response) {
     file.fetched = true;
@@ -30,9 +31,10 @@ ImFont* add_font(font_file& file, float size_pixels, bool merge) {
 
 }  // namespace
 
-void font_loader_start(font_loader& loader) {
-  fetch_font(loader.main);
-  fetch_font(loader.cjk);
+void font_loader_start(font_loader& loader) { fetch_font(loader.main); }
+
+void font_loader_want_cjk(font_loader& loader) {
+  if (!loader.cjk.requested) fetch_font(loader.cjk);
 }
 
 void font_loader_add_arrived(font_loader& loader, float size_pixels) {
@@ -48,6 +50,8 @@ void font_loader_add_arrived(font_loader& loader, float size_pixels) {
   }
 }
 
-bool font_loader_done(const font_loader& loader) { return loader.main.added && loader.cjk.added; }
+bool font_loader_done(const font_loader& loader) {
+  return loader.main.added && (!loader.cjk.requested || loader.cjk.added);
+}
 
 }  // namespace polylens::web

@@ -9,6 +9,7 @@
 #include "app_actions.h"
 #include "app_state.h"
 #include "app_ui.h"
+#include "browser_text.h"
 #include "file_drop.h"
 #include "font_loader.h"
 #include "ingest_actions.h"
@@ -16,6 +17,7 @@
 #include "text_input_bridge.h"
 #include "thumbnail_cache.h"
 #include "ui_theme.h"
+#include "text_scripts.h"
 #include "web_window.h"
 
 namespace {
@@ -49,8 +51,10 @@ void frame() {
     a.device_pixel_ratio = canvas.device_pixel_ratio;
     ui_theme_apply(a.device_pixel_ratio);
   }
+  if (browser_text_scripts_seen() & polylens::script_cjk) font_loader_want_cjk(a.fonts);  // first CJK content
   font_loader_add_arrived(a.fonts, ui_size::body);
   a.state.fonts_loaded = font_loader_done(a.fonts);
+  browser_text_new_frame(a.fonts.cjk.added);
   thumbnail_cache_upload_decoded(a.thumbnails);
 
   ImGui_ImplOpenGL3_NewFrame();

@@ -107,6 +107,7 @@ std::string test_hook_state_json(const app_state& state, const thumbnail_cache& 
       {"searches_answered", state.search.answered},
       {"drop_hint", state.drop_hint},
       {"ingest", ingest_json(state.ingest)},
+      {"text", script_text_json(state.text)},
   };
   return snapshot.dump(-1, ' ', false, json::error_handler_t::replace);
 }

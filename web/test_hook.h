@@ -12,7 +12,12 @@
 //               "total", "done", "created", "exists", "failed", "not_processed", "batches_sent", "batch_size",
 //               "batch_errors": ["..."], "errors": [{"file", "kind", "reason"}],
 //               "files": [{"file", "status", "id"}], "summary", "notice",
-//               "ui": {"toggle_button", "token_box", "cancel_button", "retry_button", "drop_zone"}}}
+//               "ui": {"toggle_button", "token_box", "cancel_button", "retry_button", "drop_zone"}},
+//    "text": {"query": {"renderer": "imgui"|"browser", "direction": "ltr"|"rtl", "shown", "preedit", "caret" (bytes),
+//                       "caret_x", "text_rect"},
+//             "chips": [{"lang", "label", "next_query", "renderer", "rect"}],
+//             "fonts": {"requested", "loaded", "scripts_seen": ["arabic", "cjk", ...], "cjk_in_atlas"},
+//             "browser_text": {"cached", "rendered"}}}
 #pragma once
 #include <string>
 

@@ -6,8 +6,8 @@ mergeInto(LibraryManager.library, {
     box: {x: 0, y: 0, w: 0, h: 0},  // the text field being edited, CSS pixels relative to the canvas
     caretX: 0,
 
-    // Sends the input's committed text to ImGui and empties the input.
-    commit: function() {
+    // Sends the input's committed text to ImGui and empties the input. paste: it was pasted or dropped.
+    commit: function(paste) {
       var input = TextInputBridge.input;
       var text = input.value;
       input.value = '';
@@ -15,7 +15,16 @@ mergeInto(LibraryManager.library, {
       var size = lengthBytesUTF8(text) + 1;
       var ptr = _malloc(size);
       stringToUTF8(text, ptr, size);
-      _polylens_text_input(ptr);
+      _polylens_text_input(ptr, paste ? 1 : 0);
+      _free(ptr);
+    },
+
+    // Tells C++ the composition in progress (the input holds nothing else: it is emptied on every commit).
+    preedit: function(text, caret) {
+      var size = lengthBytesUTF8(text) + 1;
+      var ptr = _malloc(size);
+      stringToUTF8(text, ptr, size);
+      _polylens_text_preedit(ptr, lengthBytesUTF8(text.slice(0, caret)));
       _free(ptr);
     },
 
@@ -26,19 +35,31 @@ mergeInto(LibraryManager.library, {
     },
   },
 
+  $TextInputBridge__deps: ['malloc', 'free'],
   polylens_js_text_input_install__deps: ['$TextInputBridge', 'malloc', 'free'],
   polylens_js_text_input_install: function() {
     var input = document.getElementById('text-input');
     TextInputBridge.input = input;
     input.addEventListener('input', function(event) {
-      if (event.isComposing) return;  // the IME is still composing: wait for compositionend
+      if (event.isComposing) {
+        // The IME is still composing: show the composition, and wait for compositionend to commit it.
+        TextInputBridge.preedit(input.value, input.selectionStart === null ? input.value.length : input.selectionStart);
+        return;
+      }
       // Undo/redo would replay text we already handed over.
       if (event.inputType && event.inputType.indexOf('history') === 0) { input.value = ''; return; }
-      TextInputBridge.commit();
+      TextInputBridge.commit(event.inputType === 'insertFromPaste' || event.inputType === 'insertFromDrop');
     });
     // Chromium sends the last `input` of a composition with isComposing still true; Safari sends it after
     // compositionend. Committing here covers both (the second finds the input empty).
-    input.addEventListener('compositionend', function() { TextInputBridge.commit(); });
+    input.addEventListener('compositionend', function() {
+      TextInputBridge.preedit('', 0);
+      TextInputBridge.commit(false);
+    });
+    input.addEventListener('compositionupdate', function(event) {
+      TextInputBridge.preedit(event.data || '', (event.data || '').length);
+    });
+    input.addEventListener('blur', function() { TextInputBridge.preedit('', 0); });
     // A click on the query box focuses the input at once, inside the user gesture (virtual keyboards need one,
     // and keys typed before the next frame must not land on <body>). Elsewhere the canvas behaves as usual.
     Module['canvas'].addEventListener('mousedown', function(event) {

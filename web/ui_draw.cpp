@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "browser_text.h"
+
 namespace polylens::web {
 
 ImU32 with_alpha(ImU32 color, float alpha) {
@@ -16,11 +18,31 @@ ImU32 with_alpha(ImU32 color, float alpha) {
 
 float font_px(float css_size) { return css_size * ImGui::GetStyle().FontScaleDpi; }
 
+// Text ImGui's atlas cannot draw (right to left, shaped, CJK before its font) goes to the browser: browser_text.h.
+// Every function below asks first; the same request gives the same cached image in measuring and drawing.
+namespace {
+const browser_text_image& browser_image(float css_size, const char* text, float wrap_width, int max_lines = 0,
+                                        bool center = false) {
+  browser_text_request request;
+  request.text = text;
+  request.size = font_px(css_size);
+  request.wrap_width = wrap_width;
+  request.max_lines = max_lines;
+  request.center = center;
+  return browser_text_get(request);
+}
+}  // namespace
+
 ImVec2 text_size(float css_size, const char* text, float wrap_width) {
+  if (browser_text_wanted(text)) {
+    const browser_text_image& image = browser_image(css_size, text, wrap_width);
+    return ImVec2(image.width, image.height);
+  }
   return ImGui::GetFont()->CalcTextSizeA(font_px(css_size), FLT_MAX, wrap_width, text);
 }
 
 void draw_text(ImDrawList* draw, float css_size, ImVec2 pos, ImU32 color, const char* text, float wrap_width) {
+  if (browser_text_wanted(text)) return browser_text_draw(draw, browser_image(css_size, text, wrap_width), pos, color);
   draw->AddText(ImGui::GetFont(), font_px(css_size), pos, color, text, nullptr, wrap_width);
 }
 
@@ -30,6 +52,10 @@ const char* next_utf8_char(const char* text, const char* end) {
 }
 
 void draw_text_ellipsis(ImDrawList* draw, float css_size, ImVec2 pos, float max_x, ImU32 color, const char* text) {
+  if (browser_text_wanted(text)) {
+    const browser_text_image& image = browser_image(css_size, text, max_x - pos.x, 1);
+    return browser_text_draw(draw, image, ImVec2(image.rtl ? max_x - image.width : pos.x, pos.y), color);
+  }
   ImGui::PushFont(nullptr, css_size);
   ImGui::PushStyleColor(ImGuiCol_Text, color);
   ImGui::RenderTextEllipsis(draw, pos, ImVec2(max_x, pos.y + ImGui::GetFontSize() * 1.3f), max_x, text, nullptr,
@@ -59,6 +85,11 @@ wrapped_line next_wrapped_line(ImFont* font, float size, const char* text, const
 
 void draw_text_lines(ImDrawList* draw, float css_size, ImVec2 pos, float width, int max_lines, ImU32 color,
                      const char* text) {
+  if (browser_text_wanted(text)) {
+    // Right-to-left text keeps to the right edge, as a dir="auto" paragraph does.
+    const browser_text_image& image = browser_image(css_size, text, width, max_lines);
+    return browser_text_draw(draw, image, ImVec2(image.rtl ? pos.x + width - image.width : pos.x, pos.y), color);
+  }
   ImFont* font = ImGui::GetFont();
   const float size = font_px(css_size);
   const float line_height = text_size(css_size, "Ag").y;
@@ -77,6 +108,11 @@ void draw_text_lines(ImDrawList* draw, float css_size, ImVec2 pos, float width, 
 
 float draw_text_centered(ImDrawList* draw, float css_size, float left, float y, float width, ImU32 color,
                          const char* text) {
+  if (browser_text_wanted(text)) {
+    const browser_text_image& image = browser_image(css_size, text, width, 0, true);
+    browser_text_draw(draw, image, ImVec2(std::round(left + (width - image.width) * 0.5f), y), color);
+    return image.height;
+  }
   ImFont* font = ImGui::GetFont();
   const float size = font_px(css_size);
   const float line_height = text_size(css_size, "Ag").y;
@@ -94,6 +130,7 @@ float draw_text_centered(ImDrawList* draw, float css_size, float left, float y, 
 }
 
 int count_lines(float css_size, const char* text, float width, int max_lines) {
+  if (browser_text_wanted(text)) return std::clamp(browser_image(css_size, text, width, max_lines).lines, 1, max_lines);
   const float line_height = text_size(css_size, "Ag").y;
   const int lines = static_cast<int>(std::lround(text_size(css_size, text, width).y / line_height));
   return std::clamp(lines, 1, max_lines);

@@ -254,7 +254,9 @@ test('a batch the proxy fails with a 5xx stops the run with its message; Retry s
   const fault = await postJson(`${double.url}/_control/faults`, { status: 500, times: 1 });
   assert.equal(fault.status, 200, fault.text);
   await dropFiles([asset('kodak-10.jpg'), asset('kodak-11.jpg'), asset('kodak-12.jpg')]);
-  const stopped = await waitForState(page, (s) => s.ingest.stopped && !s.ingest.running, 'the failed batch');
+  // The answer stops the run at once; its buttons are laid out by the next frame.
+  const stopped = await waitForState(page, (s) => s.ingest.stopped && !s.ingest.running && s.ingest.ui.retry_button,
+                                     'the failed batch');
   assert.equal(stopped.ingest.batch_errors.length, 1);
   assert.match(stopped.ingest.batch_errors[0], /^Batch 1 \(3 images\): 502 embedder_error: /);
   assert.deepEqual(stopped.ingest.errors.map((e) => e.kind), ['not_uploaded', 'not_uploaded', 'not_uploaded']);

@@ -1,5 +1,6 @@
-// PNG files made in the test, for the size limits: 8-bit greyscale (one byte per pixel), all black.
-import { createDeflate, deflateSync } from 'node:zlib';
+// PNG files made in the test, for the size limits: 8-bit greyscale (one byte per pixel), all black. And a
+// decoder for the screenshots the browser tests look at (8-bit RGB or RGBA, not interlaced: what Chromium writes).
+import { createDeflate, deflateSync, inflateSync } from 'node:zlib';
 import { once } from 'node:events';
 
 const crcTable = Array.from({ length: 256 }, (_, n) => {
@@ -60,4 +61,53 @@ export async function blackPng(width, height) {
   deflate.end();
   await ended;
   return pngFile(width, height, Buffer.concat(chunks));
+}
+
+// Decodes an 8-bit RGB or RGBA, non-interlaced PNG (a Chromium screenshot) into {width, height, rgba}.
+export function decodePng(file) {
+  let offset = 8;
+  let width = 0, height = 0, colorType = 0;
+  const idat = [];
+  while (offset < file.length) {
+    const length = file.readUInt32BE(offset);
+    const type = file.toString('ascii', offset + 4, offset + 8);
+    const data = file.subarray(offset + 8, offset + 8 + length);
+    if (type === 'IHDR') {
+      width = data.readUInt32BE(0);
+      height = data.readUInt32BE(4);
+      colorType = data[9];
+      if (data[8] !== 8 || (colorType !== 2 && colorType !== 6) || data[12] !== 0)
+        throw new Error(`decodePng: only 8-bit RGB or RGBA without interlacing (depth ${data[8]}, type ${colorType})`);
+    } else if (type === 'IDAT') {
+      idat.push(data);
+    }
+    offset += 12 + length;
+  }
+  const channels = colorType === 6 ? 4 : 3;
+  const stride = width * channels;
+  const raw = inflateSync(Buffer.concat(idat));
+  const pixels = Buffer.alloc(stride * height);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let x = 0; x < stride; x++) {
+      const a = x >= channels ? pixels[y * stride + x - channels] : 0;
+      const b = y > 0 ? pixels[(y - 1) * stride + x] : 0;
+      const c = x >= channels && y > 0 ? pixels[(y - 1) * stride + x - channels] : 0;
+      let predictor = 0;
+      if (filter === 1) predictor = a;
+      else if (filter === 2) predictor = b;
+      else if (filter === 3) predictor = (a + b) >> 1;
+      else if (filter === 4) {
+        const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+        predictor = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      }
+      pixels[y * stride + x] = (line[x] + predictor) & 0xff;
+    }
+  }
+  const rgba = Buffer.alloc(width * height * 4, 255);
+  for (let i = 0; i < width * height; i++) {
+    for (let k = 0; k < channels; k++) rgba[i * 4 + k] = pixels[i * channels + k];
+  }
+  return { width, height, rgba };
 }
