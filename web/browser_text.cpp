@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "gl_texture.h"
 #include "text_scripts.h"
 
 // Implemented in browser_text.js.
@@ -49,18 +50,6 @@ std::string cache_key(const browser_text_request& r) {
   return key;
 }
 
-unsigned new_texture() {
-  GLuint texture = 0;
-  glGenTextures(1, &texture);
-  glBindTexture(GL_TEXTURE_2D, texture);
-  // Drawn 1:1 on whole device pixels, so linear filtering samples texel centres: the browser's antialiasing stays.
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-  return texture;
-}
-
 }  // namespace
 
 bool browser_text_wanted(std::string_view text, bool label) {
@@ -84,7 +73,7 @@ const browser_text_image& browser_text_get(const browser_text_request& request) 
   const std::string text(request.text);  // NUL-terminated for the JS side
   image.scripts = text_scripts(text);
   image.rtl = text_base_direction(text) == text_direction::rtl;
-  image.texture = new_texture();
+  image.texture = gl_texture_new();
   float out[7] = {};
   polylens_js_text_render(text.c_str(), request.size, request.wrap_width, request.max_lines, request.center,
                           image.scripts, request.label, image.rtl, request.mark_begin, request.mark_end,

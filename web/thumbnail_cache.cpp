@@ -3,6 +3,7 @@
 #include <GLES3/gl3.h>
 
 #include "api_client.h"
+#include "gl_texture.h"
 
 namespace polylens::web {
 
@@ -30,13 +31,7 @@ void thumbnail_cache_request(thumbnail_cache& cache, const std::string& image_id
 void thumbnail_cache_upload_decoded(thumbnail_cache& cache) {
   for (auto& [id, entry] : cache.entries) {
     if (entry.status != thumbnail_status::decoded) continue;
-    GLuint texture = 0;
-    glGenTextures(1, &texture);
-    glBindTexture(GL_TEXTURE_2D, texture);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    GLuint texture = gl_texture_new();
     glPixelStorei(GL_UNPACK_ALIGNMENT, 1);  // RGB rows are width * 3 bytes, not 4-aligned
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB8, entry.pixels.width, entry.pixels.height, 0, GL_RGB, GL_UNSIGNED_BYTE,
                  entry.pixels.pixels.data());
