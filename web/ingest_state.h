@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "api_limits.h"
 #include "api_messages.h"
 
 namespace polylens::web {

@@ -2,7 +2,7 @@
 // console). It reads; it never drives the UI.
 //
 //   {"ready": bool, "frame": n, "query": "...", "status": "idle"|"searching"|"done"|"error",
-//    "error": null | {"type", "message"},
+//    "error": null | {"type", "message", "status" (HTTP; 0 when no answer came, or none was asked for)},
 //    "hits": [{"rank", "id", "score", "title", "credit"}], "thumbnails_loaded": n,
 //    "embedder": null | {"label", "stand_in"},
 //    "health": null | {"doc_count", "backend"}, "health_error": null | {"type", "message"},
@@ -12,7 +12,10 @@
 //               "total", "done", "created", "exists", "failed", "not_processed", "batches_sent", "batch_size",
 //               "batch_errors": ["..."], "errors": [{"file", "kind", "reason"}],
 //               "files": [{"file", "status", "id"}], "summary", "notice",
-//               "ui": {"toggle_button", "token_box", "cancel_button", "retry_button", "drop_zone"}}}
+//               "ui": {"toggle_button", "token_box", "cancel_button", "retry_button", "drop_zone"}},
+//    and the results view's keys (results_view.cpp: results_view_hook): each hit's "strong", "tags",
+//    "caption", "width", "height", "tile"; "search_kind", "match", "stats", "query_image", "results_ui",
+//    "viewport"}
 #pragma once
 #include <string>
 

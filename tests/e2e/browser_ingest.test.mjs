@@ -111,11 +111,14 @@ async function searchableById(id) {
 
 // ---- tests -----------------------------------------------------------------------------------------
 
-test('files dropped while "Add images" is closed are not taken, and the page says where they go', async () => {
+test('a file dropped while "Add images" is closed is not added: it becomes an image query', async () => {
   const before = await documents();
+  const answered = (await uiState(page)).searches_answered;
   await dropFiles([asset('kodak-02.jpg')]);
-  const state = await waitForState(page, (s) => s.drop_hint !== '', 'the hint about closed Add images');
-  assert.match(state.drop_hint, /Add images/);
+  const state = await waitForState(page, (s) => s.status === 'done' && s.searches_answered > answered, 'the image query');
+  assert.equal(state.search_kind, 'image');
+  assert.equal(state.query_image.name, 'kodak-02.jpg');
+  assert.equal(state.drop_hint, '');
   assert.equal(state.ingest.total, 0);
   assert.equal(state.ingest.panel_open, false);
   assert.equal(await documents(), before);
@@ -254,7 +257,8 @@ test('a batch the proxy fails with a 5xx stops the run with its message; Retry s
   const fault = await postJson(`${double.url}/_control/faults`, { status: 500, times: 1 });
   assert.equal(fault.status, 200, fault.text);
   await dropFiles([asset('kodak-10.jpg'), asset('kodak-11.jpg'), asset('kodak-12.jpg')]);
-  const stopped = await waitForState(page, (s) => s.ingest.stopped && !s.ingest.running, 'the failed batch');
+  // The answer lands between frames; the buttons' places are known once a frame has drawn them.
+  const stopped = await waitForState(page, (s) => s.ingest.stopped && !s.ingest.running && s.ingest.ui.retry_button, 'the failed batch');
   assert.equal(stopped.ingest.batch_errors.length, 1);
   assert.match(stopped.ingest.batch_errors[0], /^Batch 1 \(3 images\): 502 embedder_error: /);
   assert.deepEqual(stopped.ingest.errors.map((e) => e.kind), ['not_uploaded', 'not_uploaded', 'not_uploaded']);
