@@ -36,7 +36,7 @@ std::vector<stats_chip> stats_strip_chips(const app_state& state) {
   chips.push_back({std::to_string(d.tokens) + (d.tokens == 1 ? " token" : " tokens"),
                    "What the embedder billed for this query (0 when the cache answered or nothing was embedded)", false});
   const std::string cache = stats_cache_word(d);
-  chips.push_back({"cache " + cache,
+  chips.push_back({cache == "none" ? std::string("cache: not used") : "cache " + cache,
                    cache == "hit"    ? "The query's vector came from the proxy's embedding cache"
                    : cache == "miss" ? "The query was embedded now, and is cached for next time"
                                      : "No embedding was needed",

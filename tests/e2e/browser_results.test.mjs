@@ -340,6 +340,7 @@ test('"more like this" with the mouse: click a card, then the button; the image 
   assert.equal(state.stats.cache, 'none');
   assert.equal(state.stats.tokens, 0);
   assert.equal(state.stats.chips[1], 'embed: none');
+  assert.equal(state.stats.chips[5], 'cache: not used');
   if (state.match.no_strong_match) assert.equal(state.match.notice, `No strong match for images like “${target.title}”`);
 });
 
