@@ -4,6 +4,8 @@
 #include <imgui.h>
 #include <imgui_internal.h>  // ClearActiveID: Down leaves the query box
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
 

@@ -14,7 +14,7 @@
 // The ARIA live regions (aria_live.js) are rewritten once per answer (every result: rank, title, score,
 // strong or weak) and whenever the keyboard moves to another card or opens one.
 #pragma once
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "app_state.h"
 #include "thumbnail_cache.h"
