@@ -43,6 +43,26 @@ std::string parse_int(const std::string& text, int min, int max, int& out) {
   }
 }
 
+// A cosine similarity threshold: a number in [-1, 1].
+std::string parse_threshold(const std::string& text, std::optional<float>& out) {
+  try {
+    std::size_t used = 0;
+    double v = std::stod(text, &used);
+    if (used != text.size() || !(v >= -1.0 && v <= 1.0)) throw std::invalid_argument(text);
+    out = static_cast<float>(v);
+    return "";
+  } catch (const std::exception&) {
+    return "must be a cosine similarity between -1 and 1, e.g. 0.25, got '" + text + "'";
+  }
+}
+
+std::string threshold_text(const std::optional<float>& value) {
+  if (!value) return "(calibrated: shared/match_thresholds.h)";
+  std::ostringstream out;
+  out << *value;
+  return out.str();
+}
+
 std::string parse_bytes(const std::string& text, std::size_t& out) {
   constexpr unsigned long long max_bytes = 64ull << 30;
   if (text.empty() || text.size() > 12 || text.find_first_not_of("0123456789") != std::string::npos)
@@ -319,6 +339,14 @@ const std::vector<option_spec>& option_table() {
        "connections served at once; each kept-alive browser connection holds one for up to 5 s idle",
        [](const config& c) { return std::to_string(c.http_threads); },
        [](config& c, const std::string& v) { return parse_int(v, 2, 1024, c.http_threads); }},
+      {"match-threshold-text", "POLYLENS_MATCH_THRESHOLD_TEXT", "match_threshold_text", "COSINE",
+       "a text query's hits at or above this score are strong matches, the rest weak (docs/match-thresholds.md)",
+       [](const config& c) { return threshold_text(c.match_threshold_text); },
+       [](config& c, const std::string& v) { return parse_threshold(v, c.match_threshold_text); }},
+      {"match-threshold-image", "POLYLENS_MATCH_THRESHOLD_IMAGE", "match_threshold_image", "COSINE",
+       "the same for image queries and \"more like this\", whose scores sit higher",
+       [](const config& c) { return threshold_text(c.match_threshold_image); },
+       [](config& c, const std::string& v) { return parse_threshold(v, c.match_threshold_image); }},
       {"https-listen", "POLYLENS_HTTPS_LISTEN", "https_listen", "HOST:PORT",
        "also serve HTTPS here (needs --tls-cert and --tls-key)", STRING_OPTION(https_listen)},
       {"tls-cert", "POLYLENS_TLS_CERT", "tls_cert", "FILE", "PEM certificate chain for --https-listen",

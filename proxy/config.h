@@ -4,6 +4,7 @@
 // then read-only.
 #pragma once
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,11 @@ struct config {
   int rate_limit_burst = 30;              // bucket size
   int shutdown_grace_ms = 10000;          // SIGTERM: how long in-flight requests may take to finish
   int http_threads = 64;                  // connections served at once (httplib: a thread per connection)
+
+  // Strong-match thresholds from the operator's own calibration (docs/match-thresholds.md); unset: the
+  // calibrated table in shared/match_thresholds.h for this embedder, if it has a row.
+  std::optional<float> match_threshold_text;
+  std::optional<float> match_threshold_image;
 
   // Optional HTTPS listener beside the plain one.
   std::string https_listen;  // HOST:PORT, empty: none

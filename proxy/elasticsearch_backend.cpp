@@ -246,7 +246,7 @@ result<std::vector<search_hit>> elasticsearch_backend::knn(const vector_field& f
   if (!query.exclude_id.empty())
     filters.push_back({{"bool", {{"must_not", {{"ids", {{"values", {query.exclude_id}}}}}}}}});
   if (!filters.empty()) knn["filter"] = filters;
-  json body = {{"knn", std::move(knn)}, {"_source", {"title", "tags", "credit"}}, {"size", query.k}};
+  json body = {{"knn", std::move(knn)}, {"_source", {"title", "tags", "credit", "caption", "width", "height"}}, {"size", query.k}};
   auto r = send("POST", "/" + index_ + "/_search", dump(body));
   if (r.status != 200) return failure(r, "searching " + field.name());
   auto j = json::parse(r.body, nullptr, false);
@@ -260,6 +260,9 @@ result<std::vector<search_hit>> elasticsearch_backend::knn(const vector_field& f
     hit.title = src.value("title", "");
     hit.tags = src.value("tags", std::vector<std::string>{});
     hit.credit = src.value("credit", "");
+    hit.caption = src.value("caption", "");
+    if (src.contains("width") && src["width"].is_number_integer()) hit.width = src["width"].get<int>();
+    if (src.contains("height") && src["height"].is_number_integer()) hit.height = src["height"].get<int>();
     hits.push_back(std::move(hit));
   }
   return hits;

@@ -45,6 +45,18 @@ result<std::string> image_for_embedder(const std::string& base64, const std::str
   return std::move(prepared->jpeg);
 }
 
+// Marks each hit strong or weak against the threshold for this modality, embedder and size, and says
+// in the response which threshold that was (shared/match_thresholds.h).
+void mark_matches(search_response& response, const services& s, query_modality modality) {
+  const config& c = s.settings;
+  const match_threshold threshold = match_threshold_for(modality, response.embedder.stand_in, response.dims,
+                                                        {c.match_threshold_text, c.match_threshold_image});
+  response.modality = modality;
+  response.threshold = threshold.value;
+  response.threshold_source = threshold.source;
+  for (search_hit& hit : response.hits) hit.strong = match_is_strong(hit.score, threshold);
+}
+
 std::string server_timing(double embed_ms, double knn_ms, double total_ms) {
   return "embed;dur=" + std::to_string(embed_ms) + ", knn;dur=" + std::to_string(knn_ms) +
          ", total;dur=" + std::to_string(total_ms);
@@ -102,6 +114,9 @@ http_response handle_search(services& s, const http_request& req) {
   response.embedder = s.embedder.info();
   response.dims = (*field)->dims;
   response.tokens = tokens;
+  response.cached = cached;
+  // "More like this" searches with an image's stored vector: an image query like any other.
+  mark_matches(response, s, request.text.empty() ? query_modality::image : query_modality::text);
   http_response out = http_response::json(search_response_to_json(response));
   out.headers["Server-Timing"] = server_timing(embed_ms, knn_ms, response.took_ms.total_ms);
   // Which upstreams answered: the embedder (or the cache, or nobody for "more like this") and Elasticsearch.
@@ -175,6 +190,7 @@ http_response handle_knn(services& s, const http_request& req) {
   response.took_ms = {0, total_ms, total_ms};
   response.embedder = s.embedder.info();
   response.dims = dims;
+  mark_matches(response, s, query_modality::vector);
   http_response out = http_response::json(search_response_to_json(response));
   out.headers["Server-Timing"] = server_timing(0, total_ms, total_ms);
   return out;

@@ -7,6 +7,7 @@
 #include "json_fields.h"
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <stdexcept>
 
@@ -330,8 +331,13 @@ std::string search_request_to_json(const search_request& request) {
 std::string search_response_to_json(const search_response& response) {
   json hits = json::array();
   for (const auto& hit : response.hits) {
-    json h = {{"id", hit.id}, {"score", hit.score}, {"title", hit.title}, {"tags", hit.tags}};
+    json h = {{"id", hit.id}, {"score", hit.score}, {"strong", hit.strong}, {"title", hit.title}, {"tags", hit.tags}};
     if (!hit.credit.empty()) h["credit"] = hit.credit;
+    if (!hit.caption.empty()) h["caption"] = hit.caption;
+    if (hit.width > 0 && hit.height > 0) {
+      h["width"] = hit.width;
+      h["height"] = hit.height;
+    }
     hits.push_back(std::move(h));
   }
   json body = {
@@ -341,6 +347,11 @@ std::string search_response_to_json(const search_response& response) {
       {"embedder", embedder_to_json(response.embedder)},
       {"dims", response.dims},
       {"usage", {{"tokens", response.tokens}}},
+      {"cached", response.cached},
+      {"modality", query_modality_name(response.modality)},
+      // Rounded to 6 places: the float 0.374f is 0.37400001287... as a double, which says nothing more.
+      {"threshold", response.threshold ? json(std::round(double(*response.threshold) * 1e6) / 1e6) : json(nullptr)},
+      {"threshold_source", response.threshold_source},
   };
   return dump(body);
 }
@@ -358,6 +369,10 @@ result<search_response> search_response_parse(std::string_view body) {
       hit.title = h.value("title", "");
       hit.tags = h.value("tags", std::vector<std::string>{});
       hit.credit = h.value("credit", "");
+      hit.caption = h.value("caption", "");
+      hit.width = h.value("width", 0);
+      hit.height = h.value("height", 0);
+      hit.strong = h.value("strong", true);
       response.hits.push_back(std::move(hit));
     }
     const json& took = j.at("took_ms");
@@ -365,6 +380,13 @@ result<search_response> search_response_parse(std::string_view body) {
     response.embedder = embedder_from_json(j.value("embedder", json::object()));
     response.dims = j.value("dims", 0);
     response.tokens = j.value("usage", json::object()).value("tokens", 0);
+    response.cached = j.value("cached", false);
+    const std::string modality = j.value("modality", "text");
+    response.modality = modality == "image" ? query_modality::image
+                        : modality == "vector" ? query_modality::vector
+                                               : query_modality::text;
+    if (j.contains("threshold") && j.at("threshold").is_number()) response.threshold = j.at("threshold").get<float>();
+    response.threshold_source = j.value("threshold_source", "");
     return response;
   } catch (const json::exception& e) {
     return api_error{error_type::invalid_json, std::string("unexpected search response: ") + e.what()};

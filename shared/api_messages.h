@@ -1,10 +1,12 @@
 // The messages of the Polylens HTTP API (/api/v1), shared by the proxy that answers them and the
 // web client that sends them. Parsing is strict and every rejection names the field.
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "match_thresholds.h"
 #include "result.h"
 
 namespace polylens {
@@ -96,6 +98,9 @@ struct search_hit {
   std::string title;
   std::vector<std::string> tags;
   std::string credit;  // attribution line that must be shown with the image (CC BY), or empty
+  std::string caption;
+  int width = 0, height = 0;  // of the original image, in pixels (0: not known)
+  bool strong = true;  // at or above the threshold for the query's modality (match_thresholds.h)
 };
 
 struct search_timing {
@@ -110,6 +115,12 @@ struct search_response {
   embedder_info embedder;
   int dims = 0;
   int tokens = 0;  // billed by the embedder for this query
+  bool cached = false;  // the query's embedding came from the proxy's cache (no embed call)
+  // How strong and weak hits were told apart: the query's modality and the threshold used for it
+  // (none when nothing is calibrated for this embedder), with where that number comes from.
+  query_modality modality = query_modality::text;
+  std::optional<float> threshold;
+  std::string threshold_source;
 };
 std::string search_response_to_json(const search_response& response);
 result<search_response> search_response_parse(std::string_view body);

@@ -2,6 +2,7 @@
 
 #include "api_client.h"
 #include "api_limits.h"
+#include "image_query.h"
 
 namespace polylens::web {
 
@@ -25,19 +26,29 @@ void app_refresh_health(app_state& state) {
 }
 
 void app_search(app_state& state, thumbnail_cache& thumbnails) {
+  image_query_clear(state, thumbnails);  // words now, not the image
+  search_request request;
+  request.text = state.query;
+  app_search_for(state, thumbnails, std::move(request), query_kind::text, state.query);
+}
+
+void app_search_for(app_state& state, thumbnail_cache& thumbnails, search_request request, query_kind kind,
+                    std::string subject) {
   search_state& search = state.search;
   const int generation = ++search.generation;
   search.status = search_status::searching;
-  search.query = state.query;
+  search.query = request.text;
   search.failure.reset();
 
-  search_request request;
-  request.text = search.query;
   request.k = limits::default_k;
-  api_search(request, [&state, &thumbnails, generation](api_outcome<search_response> outcome) {
+  api_search(request, [&state, &thumbnails, generation, kind, subject = std::move(subject)](
+                          api_outcome<search_response> outcome) {
     search_state& search = state.search;
     if (generation != search.generation) return;  // a newer search is on its way
     ++search.answered;
+    search.details = {};
+    search.details.kind = kind;
+    search.details.subject = subject;
     if (!outcome.ok()) {
       search.status = search_status::error;
       search.failure = std::move(outcome.failure);
@@ -49,6 +60,12 @@ void app_search(app_state& state, thumbnail_cache& thumbnails) {
     search.hits = std::move(response.hits);
     search.took_ms = response.took_ms;
     search.embedder = std::move(response.embedder);
+    search.details.tokens = response.tokens;
+    search.details.cached = response.cached;
+    search.details.dims = response.dims;
+    search.details.modality = response.modality;
+    search.details.threshold = response.threshold;
+    search.details.threshold_source = std::move(response.threshold_source);
     for (const search_hit& hit : search.hits) thumbnail_cache_request(thumbnails, hit.id);
   });
 }

@@ -10,6 +10,7 @@
 #include "api_limits.h"
 #include "ingest_state.h"
 #include "script_text_state.h"
+#include "search_view_state.h"
 
 namespace polylens::web {
 
@@ -31,6 +32,7 @@ struct search_state {
   search_timing took_ms;
   std::optional<embedder_info> embedder;  // who embedded the last query, as the answer says
   std::optional<api_failure> failure;
+  search_details details;  // the kind of query, threshold, tokens, cache (search_view_state.h)
 };
 
 struct app_state {
@@ -39,7 +41,9 @@ struct app_state {
   health_state health;
   search_state search;
   ingest_state ingest;
-  // Files dropped while the Add-images panel is closed: what the page said about it (until the next action).
+  query_image_state query_image;  // the image searched with, if any
+  results_view_state results;     // keyboard focus, the enlarged view, the ARIA live region
+  // A drop the page could not use (a folder while the Add-images panel is closed): why (until the next action).
   std::string drop_hint;
 
   int frame = 0;               // frames drawn so far

@@ -10,7 +10,9 @@
 #include "ingest_panel.h"
 #include "language_chips.h"
 #include "query_text.h"
+#include "query_image_card.h"
 #include "results_grid.h"
+#include "stats_strip.h"
 #include "ui_draw.h"
 #include "ui_theme.h"
 
@@ -104,7 +106,9 @@ bool draw_search_row(app_state& state, float left, float width, const ui_scale& 
   const float button_width = width < px(520) ? px(96) : px(128);
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
 
-  if (state.frame == 0) ImGui::SetKeyboardFocusHere();  // a search page starts with the cursor in the box
+  // A search page starts with the cursor in the box; '/' puts it back there (results_view.h).
+  if (state.frame == 0 || state.results.focus_query) ImGui::SetKeyboardFocusHere();
+  state.results.focus_query = false;
   ImGui::SetNextItemWidth(width - button_width - spacing);
   const query_text_frame query_text = query_text_begin(state);  // what ImGui cannot draw, the browser does
   if (ImGui::InputTextWithHint("##query", query_hint, state.query, sizeof state.query,
@@ -158,13 +162,13 @@ bool draw_add_images_button(app_state& state, float left, float width, float& sp
   return pressed;
 }
 
-// One line under the box: progress, the error, or counts and timings. Fixed height, so nothing below jumps.
-void draw_meta_line(const app_state& state, float left, float width, const ui_scale& px) {
+// One line under the box: progress, the error, or the stats strip. Fixed height until a search is done, so
+// nothing below jumps.
+void draw_meta_line(app_state& state, float left, float width, const ui_scale& px) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImVec2 pos(left, ImGui::GetCursorScreenPos().y);
   const float line = text_size(ui_size::meta, "Ag").y;
   const search_state& search = state.search;
-  char text[200] = "";
   switch (search.status) {
     case search_status::idle:
       break;
@@ -181,17 +185,9 @@ void draw_meta_line(const app_state& state, float left, float width, const ui_sc
       ImGui::Dummy(ImVec2(width, text_size(ui_size::meta, message.c_str(), width - line - px(6)).y));
       return;
     }
-    case search_status::done: {
-      const std::size_t n = search.hits.size();
-      if (n == 0)
-        std::snprintf(text, sizeof text, "No results");
-      else
-        std::snprintf(text, sizeof text,
-                      "%zu result%s \xC2\xB7 embed %.0f ms \xC2\xB7 kNN %.0f ms \xC2\xB7 total %.0f ms", n,
-                      n == 1 ? "" : "s", search.took_ms.embed_ms, search.took_ms.knn_ms, search.took_ms.total_ms);
-      draw_text(draw, ui_size::meta, pos, ui_color::text_dim, text);
-      break;
-    }
+    case search_status::done:
+      draw_stats_strip(state, pos, width, px);  // counts, timings, tokens, cache, who answered
+      return;
   }
   ImGui::Dummy(ImVec2(width, line));
 }
@@ -260,6 +256,7 @@ ui_intent app_ui_draw(app_state& state, const thumbnail_cache& thumbnails, float
   }
   ImGui::SetCursorScreenPos(ImVec2(left, ImGui::GetCursorScreenPos().y + px(10)));
   if (draw_language_chips(state, left, width, px)) intent.search = true;
+  draw_query_image_card(state, thumbnails, left, width, px);  // the image searched with, if any
   ImGui::SetCursorScreenPos(ImVec2(left, ImGui::GetCursorScreenPos().y + px(8)));
 
   // The results scroll on their own while the header and the box stay put. The child spans the whole window so
@@ -280,7 +277,11 @@ ui_intent app_ui_draw(app_state& state, const thumbnail_cache& thumbnails, float
   if (state.search.hits.empty() && state.search.status != search_status::done) {
     if (state.search.status != search_status::searching) draw_empty_page(width, px);
   } else {
-    draw_results_grid(state.search, thumbnails, width, px);
+    // Wider than the text column on big screens: more columns rather than margins.
+    const float grid_width = results_grid_width(full_width, px);
+    ImGui::SetCursorScreenPos(
+        ImVec2(viewport->Pos.x + std::floor((full_width - grid_width) * 0.5f), ImGui::GetCursorScreenPos().y));
+    draw_results_grid(state, thumbnails, grid_width, px);
   }
   ImGui::Dummy(ImVec2(width, px(16)));
   ImGui::EndGroup();

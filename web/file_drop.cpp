@@ -35,7 +35,12 @@ extern "C" EMSCRIPTEN_KEEPALIVE void polylens_drop_hover(int active) {
   if (dropped_on) dropped_on->ingest.drop_hover = active != 0;
 }
 
-extern "C" EMSCRIPTEN_KEEPALIVE int polylens_drop_begin() { return dropped_on && ingest_drop_begin(*dropped_on) ? 1 : 0; }
+// 2: with "Add images" closed, a drop is an image to search with (image_query.js takes it from there).
+extern "C" EMSCRIPTEN_KEEPALIVE int polylens_drop_begin() {
+  if (!dropped_on) return 0;
+  if (!dropped_on->ingest.panel_open) return 2;
+  return ingest_drop_begin(*dropped_on) ? 1 : 0;
+}
 
 extern "C" EMSCRIPTEN_KEEPALIVE void polylens_drop_file(int file_number, const char* name, double size_bytes) {
   if (dropped_on) ingest_drop_add(*dropped_on, file_number, name, size_bytes);

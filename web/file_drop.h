@@ -21,7 +21,7 @@ void file_drop_forget();
 // Called by file_drop.js.
 extern "C" {
 void polylens_drop_hover(int active);
-int polylens_drop_begin();
+int polylens_drop_begin();  // 0: refused, 1: files to add, 2: an image to search with (image_query.h)
 void polylens_drop_file(int file_number, const char* name, double size_bytes);
 void polylens_drop_end(int skipped, const char* skipped_example);
 void polylens_file_bytes(int file_number, const unsigned char* bytes, int size);

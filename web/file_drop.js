@@ -98,7 +98,7 @@ mergeInto(LibraryManager.library, {
     },
   },
 
-  polylens_js_file_drop_install__deps: ['$FileDrop', 'malloc', 'free'],
+  polylens_js_file_drop_install__deps: ['$FileDrop', '$QueryImage', 'malloc', 'free'],
   polylens_js_file_drop_install: function() {
     // Always take file drags away from the browser, or a drop anywhere would navigate to the file.
     document.addEventListener('dragenter', function(event) {
@@ -120,7 +120,10 @@ mergeInto(LibraryManager.library, {
       event.preventDefault();
       FileDrop.depth = 0;
       _polylens_drop_hover(0);
-      if (!_polylens_drop_begin()) return;  // the page says why; nothing is kept
+      // 0: refused (the page says why; nothing is kept), 1: files to add, 2: an image to search with.
+      var taken = _polylens_drop_begin();
+      if (taken === 2) { QueryImage.fromDrop(event.dataTransfer); return; }
+      if (!taken) return;
       var skipped = 0, skippedExample = '';
       var add = function(slot, path, size) {
         var number = FileDrop.files.length;

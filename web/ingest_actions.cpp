@@ -341,9 +341,10 @@ bool still_wanted(const ingest_state& in, int file_number) {
 bool ingest_drop_begin(app_state& state) {
   ingest_state& in = state.ingest;
   if (!in.panel_open) {
+    // (file_drop.cpp makes such a drop an image query before asking here.)
     state.drop_hint =
         "Dropped files are only added while \xE2\x80\x9C" "Add images\xE2\x80\x9D is open: open it, type the admin token "
-        "and drop them again. (Searching with a dropped image is not there yet.)";
+        "and drop them again.";
     return false;
   }
   if (in.admin_token[0] == '\0') {

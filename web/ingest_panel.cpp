@@ -347,12 +347,12 @@ void draw_drop_overlay(const app_state& state, const ui_scale& px) {
   if (!in.drop_hover) return;
   const bool taken = in.panel_open && in.admin_token[0] != '\0';
   if (taken) return;  // the panel's drop zone lights up instead
+  if (!in.panel_open) return;  // a drop is an image to search with: query_image_card.cpp draws that overlay
   ImDrawList* draw = ImGui::GetForegroundDrawList();
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   const ImVec2 min = viewport->Pos, max(viewport->Pos.x + viewport->Size.x, viewport->Pos.y + viewport->Size.y);
   draw->AddRectFilled(min, max, ui_color::rgb(17, 19, 24, 200));
-  const char* text = in.panel_open ? "Type the admin token first: files dropped now are not taken."
-                                   : "Open \xE2\x80\x9C" "Add images\xE2\x80\x9D first: files dropped now are not added.";
+  const char* text = "Type the admin token first: files dropped now are not taken.";
   const float width = std::min(viewport->Size.x - px(40), px(560));
   ImGui::PushFont(nullptr, ui_size::lead);
   draw_text_centered(draw, ui_size::lead, min.x + (viewport->Size.x - width) * 0.5f,

@@ -12,7 +12,10 @@
 #include "browser_text.h"
 #include "file_drop.h"
 #include "font_loader.h"
+#include "image_query.h"
 #include "ingest_actions.h"
+#include "result_detail.h"
+#include "results_view.h"
 #include "test_hook.h"
 #include "text_input_bridge.h"
 #include "thumbnail_cache.h"
@@ -64,7 +67,9 @@ void frame() {
   io.DisplayFramebufferScale = ImVec2(1, 1);  // ImGui works in device pixels here (web_window.h)
   ImGui::NewFrame();
 
+  results_view_keyboard(a.state);  // '/', arrows, Enter, Esc, M
   const ui_intent intent = app_ui_draw(a.state, a.thumbnails, a.device_pixel_ratio);
+  draw_result_detail(a.state, a.thumbnails, a.device_pixel_ratio);  // the enlarged card, over the page
   ImGui::Render();
   text_input_bridge_update(a.state.text_box, a.state.text_secret, a.device_pixel_ratio);
   web_window_set_cursor(ImGui::GetMouseCursor());
@@ -87,6 +92,7 @@ void frame() {
   }
   if (intent.cancel_ingest) ingest_cancel(a.state);
   if (intent.retry_ingest) ingest_retry(a.state);
+  results_view_after_frame(a.state, a.thumbnails);  // "more like this", the ARIA live regions
   if (a.state.frame++ == 0) page_hide_overlay();
 }
 
@@ -120,6 +126,8 @@ int main() {
 
   text_input_bridge_install();
   file_drop_install(a.state);
+  image_query_install(a.state, a.thumbnails);
+  results_view_install(a.state);
   test_hook_install(a.state, a.thumbnails);
   font_loader_start(a.fonts);
   app_check_health(a.state);

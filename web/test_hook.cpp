@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ingest_panel.h"
+#include "results_view.h"
 
 namespace polylens::web {
 
@@ -15,7 +16,7 @@ const thumbnail_cache* hooked_thumbnails = nullptr;
 
 nlohmann::json failure_json(const std::optional<api_failure>& failure) {
   if (!failure) return nullptr;
-  return {{"type", failure->type}, {"message", failure->message}};
+  return {{"type", failure->type}, {"message", failure->message}, {"status", failure->http_status}};
 }
 
 nlohmann::json rect_json(const css_rect& r) {
@@ -109,6 +110,7 @@ std::string test_hook_state_json(const app_state& state, const thumbnail_cache& 
       {"ingest", ingest_json(state.ingest)},
       {"text", script_text_json(state.text)},
   };
+  results_view_hook(snapshot, state, thumbnails);  // match, stats, query_image, results_ui, viewport
   return snapshot.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -2,7 +2,7 @@
 // console). It reads; it never drives the UI.
 //
 //   {"ready": bool, "frame": n, "query": "...", "status": "idle"|"searching"|"done"|"error",
-//    "error": null | {"type", "message"},
+//    "error": null | {"type", "message", "status" (HTTP; 0 when no answer came, or none was asked for)},
 //    "hits": [{"rank", "id", "score", "title", "credit"}], "thumbnails_loaded": n,
 //    "embedder": null | {"label", "stand_in"},
 //    "health": null | {"doc_count", "backend"}, "health_error": null | {"type", "message"},
@@ -17,7 +17,10 @@
 //                       "caret_x", "text_rect"},
 //             "chips": [{"lang", "label", "next_query", "renderer", "rect"}],
 //             "fonts": {"requested", "loaded", "scripts_seen": ["arabic", "cjk", ...], "cjk_in_atlas"},
-//             "browser_text": {"cached", "rendered"}}}
+//             "browser_text": {"cached", "rendered"}}},
+//    and the results view's keys (results_view.cpp: results_view_hook): each hit's "strong", "tags",
+//    "caption", "width", "height", "tile"; "search_kind", "match", "stats", "query_image", "results_ui",
+//    "viewport"}
 #pragma once
 #include <string>
 

@@ -49,4 +49,18 @@ const thumbnail* thumbnail_cache_find(const thumbnail_cache& cache, const std::s
   return it == cache.entries.end() ? nullptr : &it->second;
 }
 
+void thumbnail_cache_put(thumbnail_cache& cache, const std::string& key, rgb_image pixels) {
+  thumbnail_cache_forget(cache, key);
+  thumbnail& entry = cache.entries[key];
+  entry.pixels = std::move(pixels);
+  entry.status = thumbnail_status::decoded;
+}
+
+void thumbnail_cache_forget(thumbnail_cache& cache, const std::string& key) {
+  auto it = cache.entries.find(key);
+  if (it == cache.entries.end()) return;
+  if (it->second.texture != 0) glDeleteTextures(1, &it->second.texture);
+  cache.entries.erase(it);
+}
+
 }  // namespace polylens::web

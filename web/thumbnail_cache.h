@@ -28,5 +28,9 @@ void thumbnail_cache_request(thumbnail_cache& cache, const std::string& image_id
 // Uploads decoded thumbnails to GL textures. Call between frames, with the GL context current.
 void thumbnail_cache_upload_decoded(thumbnail_cache& cache);
 const thumbnail* thumbnail_cache_find(const thumbnail_cache& cache, const std::string& image_id);
+// A picture made here rather than downloaded (the query image's preview), under a key that is not an image
+// id; uploaded with the thumbnails. Forget deletes its texture: call between frames.
+void thumbnail_cache_put(thumbnail_cache& cache, const std::string& key, rgb_image pixels);
+void thumbnail_cache_forget(thumbnail_cache& cache, const std::string& key);
 
 }  // namespace polylens::web

@@ -111,11 +111,14 @@ async function searchableById(id) {
 
 // ---- tests -----------------------------------------------------------------------------------------
 
-test('files dropped while "Add images" is closed are not taken, and the page says where they go', async () => {
+test('a file dropped while "Add images" is closed is not added: it becomes an image query', async () => {
   const before = await documents();
+  const answered = (await uiState(page)).searches_answered;
   await dropFiles([asset('kodak-02.jpg')]);
-  const state = await waitForState(page, (s) => s.drop_hint !== '', 'the hint about closed Add images');
-  assert.match(state.drop_hint, /Add images/);
+  const state = await waitForState(page, (s) => s.status === 'done' && s.searches_answered > answered, 'the image query');
+  assert.equal(state.search_kind, 'image');
+  assert.equal(state.query_image.name, 'kodak-02.jpg');
+  assert.equal(state.drop_hint, '');
   assert.equal(state.ingest.total, 0);
   assert.equal(state.ingest.panel_open, false);
   assert.equal(await documents(), before);

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { paths, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, postJson, uniqueIndexName } from '../lib/stack.mjs';
 import { idOfFile, loadQueries } from '../lib/dataset.mjs';
-import { artifactsDir, launchBrowser, openPage, screenshot, uiState, waitForState } from '../lib/browser.mjs';
+import { artifactsDir, launchBrowser, openPage, screenshot, uiState, waitForLayout, waitForState } from '../lib/browser.mjs';
 import { decodePng } from '../lib/png.mjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 
@@ -281,8 +281,8 @@ test('clicking the language chips with the mouse searches each language\'s sampl
     assert.equal(chip.next_query, eiffel[lang], lang);
     const before = state.searches_answered;
     await page.mouse.click(chip.rect.x + chip.rect.w / 2, chip.rect.y + chip.rect.h / 2);
-    state = await waitForState(page, (s) => s.searches_answered > before && s.status === 'done',
-                               `the search for the ${lang} chip`);
+    state = await waitForLayout(page, (s) => s.searches_answered > before && s.status === 'done',
+                                `the search for the ${lang} chip`);
     assert.equal(state.query, eiffel[lang], lang);
     assert.equal(state.hits[0]?.id, eiffelId, `${lang}: ${eiffel[lang]}`);
   }

@@ -66,3 +66,11 @@ export async function waitForState(page, predicate, what, timeoutMs = 60000) {
   }
   throw new Error(`timed out waiting for ${what}; last state: ${JSON.stringify(last)}`);
 }
+
+// Like waitForState, but the state returned comes from a frame drawn after the predicate held. An answer
+// lands between frames, and the widgets' rects in the hook are the last frame's: a strip that appears with
+// the answer moves everything below it one frame later, and a click at the old rect would miss.
+export async function waitForLayout(page, predicate, what, timeoutMs = 60000) {
+  const held = await waitForState(page, predicate, what, timeoutMs);
+  return waitForState(page, (s) => s.frame >= held.frame + 2 && predicate(s), `${what}, drawn`, timeoutMs);
+}

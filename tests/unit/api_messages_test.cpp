@@ -91,11 +91,29 @@ TEST(search_request, round_trips_through_json) {
 
 TEST(search_response, round_trips_through_json) {
   search_response in;
-  in.hits = {{"abc", 0.25f, "A cat", {"cat", "animal"}, "Photo: someone, CC BY 2.0"}, {"def", -0.5f, "B", {}, ""}};
+  search_hit cat;
+  cat.id = "abc";
+  cat.score = 0.25f;
+  cat.title = "A cat";
+  cat.tags = {"cat", "animal"};
+  cat.credit = "Photo: someone, CC BY 2.0";
+  cat.caption = "A cat on a sofa.";
+  cat.width = 640;
+  cat.height = 426;
+  search_hit other;
+  other.id = "def";
+  other.score = -0.5f;
+  other.title = "B";
+  other.strong = false;
+  in.hits = {cat, other};
   in.took_ms = {1.5, 2.5, 4.5};
   in.embedder = {"jina-clip-v2", "test double", true};
   in.dims = 256;
   in.tokens = 3;
+  in.cached = true;
+  in.modality = query_modality::image;
+  in.threshold = 0.5f;
+  in.threshold_source = "calibrated against the Jina test double";
   auto out = search_response_parse(search_response_to_json(in));
   ASSERT_TRUE(out) << out.error().message;
   ASSERT_EQ(out->hits.size(), 2u);
@@ -103,11 +121,36 @@ TEST(search_response, round_trips_through_json) {
   EXPECT_FLOAT_EQ(out->hits[0].score, 0.25f);
   EXPECT_EQ(out->hits[0].tags, (std::vector<std::string>{"cat", "animal"}));
   EXPECT_EQ(out->hits[0].credit, "Photo: someone, CC BY 2.0");
+  EXPECT_EQ(out->hits[0].caption, "A cat on a sofa.");
+  EXPECT_EQ(out->hits[0].width, 640);
+  EXPECT_EQ(out->hits[0].height, 426);
+  EXPECT_TRUE(out->hits[0].strong);
   EXPECT_EQ(out->hits[1].credit, "");
+  EXPECT_EQ(out->hits[1].width, 0);
+  EXPECT_FALSE(out->hits[1].strong);
   EXPECT_DOUBLE_EQ(out->took_ms.knn_ms, 2.5);
   EXPECT_TRUE(out->embedder.stand_in);
   EXPECT_EQ(out->dims, 256);
   EXPECT_EQ(out->tokens, 3);
+  EXPECT_TRUE(out->cached);
+  EXPECT_EQ(out->modality, query_modality::image);
+  ASSERT_TRUE(out->threshold);
+  EXPECT_FLOAT_EQ(*out->threshold, 0.5f);
+  EXPECT_EQ(out->threshold_source, "calibrated against the Jina test double");
+}
+
+TEST(search_response, without_a_threshold_says_null_and_every_hit_is_strong) {
+  search_response in;
+  search_hit hit;
+  hit.id = "abc";
+  in.hits = {hit};
+  const std::string json = search_response_to_json(in);
+  EXPECT_NE(json.find("\"threshold\":null"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"strong\":true"), std::string::npos) << json;
+  auto out = search_response_parse(json);
+  ASSERT_TRUE(out);
+  EXPECT_FALSE(out->threshold);
+  EXPECT_TRUE(out->hits[0].strong);
 }
 
 TEST(api_error, envelope_has_code_type_and_message) {

@@ -181,3 +181,30 @@ TEST_F(config_test, report_options) {
   EXPECT_DOUBLE_EQ(c->settings.report.rescore, 2.5);
   EXPECT_NE(config_help_text().find("  --keep\n      report: keep the scratch indices"), std::string::npos);
 }
+TEST_F(config_test, match_thresholds_are_unset_by_default_and_read_as_cosines) {
+  auto none = load({});
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_FALSE(none->settings.match_threshold_text);
+  EXPECT_FALSE(none->settings.match_threshold_image);
+
+  std::string path = ::testing::TempDir() + "polylens-thresholds-test.json";
+  std::ofstream(path) << R"({"match_threshold_image": 0.8})";
+  fake_env["POLYLENS_CONFIG"] = path;
+  fake_env["POLYLENS_MATCH_THRESHOLD_TEXT"] = "0.3";
+  auto set = load({"--match-threshold-text", "-0.25"});
+  ASSERT_TRUE(set) << set.error().message;
+  ASSERT_TRUE(set->settings.match_threshold_text && set->settings.match_threshold_image);
+  EXPECT_FLOAT_EQ(*set->settings.match_threshold_text, -0.25f);  // the flag beats the environment
+  EXPECT_FLOAT_EQ(*set->settings.match_threshold_image, 0.8f);   // from the file (a JSON number)
+  std::remove(path.c_str());
+  fake_env.erase("POLYLENS_CONFIG");
+  fake_env.erase("POLYLENS_MATCH_THRESHOLD_TEXT");
+
+  for (const char* bad : {"1.01", "-2", "high", "0.5x", ""}) {
+    auto refused = load({"--match-threshold-image", bad});
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_NE(refused.error().message.find("--match-threshold-image must be a cosine similarity between -1 and 1"),
+              std::string::npos)
+        << refused.error().message;
+  }
+}
