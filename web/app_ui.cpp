@@ -119,8 +119,7 @@ bool draw_search_row(app_state& state, float left, float width, const ui_scale& 
   query_text_end(state, query_text, px);
   state.query_focused = ImGui::IsItemActive();
   const ImVec2 box_min = ImGui::GetItemRectMin(), box_max = ImGui::GetItemRectMax();
-  state.query_box = {box_min.x / px.ratio, box_min.y / px.ratio, (box_max.x - box_min.x) / px.ratio,
-                     (box_max.y - box_min.y) / px.ratio};
+  state.query_box = css_of(box_min, box_max, px.ratio);
 
   ImGui::SameLine();
   ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 0.0f);
@@ -152,8 +151,7 @@ bool draw_add_images_button(app_state& state, float left, float width, float& sp
   const bool pressed = ImGui::Button(label);
   if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
   const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
-  state.ingest.layout.toggle_button = {min.x / px.ratio, min.y / px.ratio, (max.x - min.x) / px.ratio,
-                                       (max.y - min.y) / px.ratio};
+  state.ingest.layout.toggle_button = css_of(min, max, px.ratio);
   ImGui::PopStyleColor(3);
   ImGui::PopStyleVar(3);
   ImGui::PopFont();

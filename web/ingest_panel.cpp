@@ -8,6 +8,7 @@
 #include <string>
 
 #include "api_limits.h"
+#include "flat_button.h"
 #include "ui_theme.h"
 
 namespace polylens::web {
@@ -15,11 +16,6 @@ namespace polylens::web {
 namespace {
 
 constexpr const char* token_hint = "admin token (POLYLENS_ADMIN_TOKEN)";
-
-css_rect css_of_last_item(const ui_scale& px) {
-  const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
-  return {min.x / px.ratio, min.y / px.ratio, (max.x - min.x) / px.ratio, (max.y - min.y) / px.ratio};
-}
 
 std::string plural(int n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
@@ -62,28 +58,10 @@ ImU32 problem_color(ingest_problem problem) {
   return problem == ingest_problem::duplicate ? ui_color::text_dim : ui_color::error;
 }
 
-float panel_button_width(const char* label, const ui_scale& px) {
-  return text_size(ui_size::meta, label).x + 2 * px(14);
-}
-
 // A small flat button whose right edge is at `right`; returns whether it was pressed. Records where it is.
 bool panel_button(const char* label, float right, css_rect& where, const ui_scale& px, bool primary = false) {
-  ImGui::SetCursorScreenPos(ImVec2(right - panel_button_width(label, px), ImGui::GetCursorScreenPos().y));
-  ImGui::PushFont(nullptr, ui_size::meta);
-  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(px(14), px(6)));
-  ImGui::PushStyleVar(ImGuiStyleVar_FrameRounding, px(8));
-  if (!primary) {
-    ImGui::PushStyleColor(ImGuiCol_Button, ui_color::card_hover);
-    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ui_color::card_border);
-    ImGui::PushStyleColor(ImGuiCol_ButtonActive, ui_color::bar_track);
-  }
-  const bool pressed = ImGui::Button(label);
-  if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
-  where = css_of_last_item(px);
-  if (!primary) ImGui::PopStyleColor(3);
-  ImGui::PopStyleVar(2);
-  ImGui::PopFont();
-  return pressed;
+  ImGui::SetCursorScreenPos(ImVec2(right - flat_button_width(label, px), ImGui::GetCursorScreenPos().y));
+  return flat_button(label, primary, 6, where, px);
 }
 
 // The dashed drop target: what to drop and the limits. Lit while files are dragged over the page.
@@ -123,7 +101,7 @@ void draw_drop_zone(ingest_state& in, float width, const ui_scale& px) {
   y += draw_text_centered(draw, ui_size::body, pos.x + px(16), y, inner, ready ? ui_color::text : ui_color::amber, lead);
   draw_text_centered(draw, ui_size::meta, pos.x + px(16), y + px(6), inner, ui_color::text_dim, limits_text);
   ImGui::Dummy(ImVec2(width, height));
-  in.layout.drop_zone = css_of_last_item(px);
+  in.layout.drop_zone = css_of_last_item(px.ratio);
 }
 
 // The bar: files with an outcome over all files; the counts beside it.
@@ -263,7 +241,7 @@ ingest_panel_intent draw_ingest_panel(app_state& state, float width, const ui_sc
   ImGui::InputTextWithHint("##admin_token", token_hint, in.admin_token, sizeof in.admin_token,
                            ImGuiInputTextFlags_Password);
   in.token_focused = ImGui::IsItemActive();
-  in.layout.token_box = css_of_last_item(px);
+  in.layout.token_box = css_of_last_item(px.ratio);
   ImGui::PopStyleVar(2);
   const char* token_note = "Kept in this tab's memory only: never stored, and sent only to this proxy.";
   if (inner - px(420) > text_size(ui_size::meta, token_note).x + px(16)) {
@@ -290,8 +268,8 @@ ingest_panel_intent draw_ingest_panel(app_state& state, float width, const ui_sc
     const bool can_retry = in.stopped;
     const bool can_cancel = (in.running && !in.cancelled) || in.stopped;
     const float gap = px(10);
-    const float retry_w = can_retry ? panel_button_width("Retry", px) + gap : 0.0f;
-    const float cancel_w = can_cancel ? panel_button_width("Cancel", px) + gap : 0.0f;
+    const float retry_w = can_retry ? flat_button_width("Retry", px) + gap : 0.0f;
+    const float cancel_w = can_cancel ? flat_button_width("Cancel", px) + gap : 0.0f;
     const float button_space = retry_w + cancel_w > 0 ? retry_w + cancel_w + px(6) : 0.0f;
     const float text_w = inner - button_space;
     const ImVec2 at = ImGui::GetCursorScreenPos();

@@ -8,13 +8,9 @@
 
 #include "api_limits.h"
 #include "api_messages.h"
+#include "css_rect.h"
 
 namespace polylens::web {
-
-// A rectangle in CSS pixels, relative to the canvas's top-left corner.
-struct css_rect {
-  float x = 0, y = 0, w = 0, h = 0;
-};
 
 enum class ingest_file_status {
   queued,         // waiting to be read

@@ -122,7 +122,7 @@ void draw_query_image_card(app_state& state, const thumbnail_cache& thumbnails, 
     ImGui::SetTooltip("Put the image away");
   }
   const ImVec2 bmin = ImGui::GetItemRectMin(), bmax = ImGui::GetItemRectMax();
-  where.query_image_clear = {bmin.x / px.ratio, bmin.y / px.ratio, (bmax.x - bmin.x) / px.ratio, (bmax.y - bmin.y) / px.ratio};
+  where.query_image_clear = css_of(bmin, bmax, px.ratio);
   ImGui::PopStyleColor(3);
   ImGui::PopStyleVar(2);
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <string>
 
+#include "flat_button.h"
 #include "search_view_text.h"
 #include "ui_draw.h"
 #include "ui_theme.h"
@@ -13,11 +14,6 @@
 namespace polylens::web {
 
 namespace {
-
-css_rect css_of_last_item(const ui_scale& px) {
-  const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
-  return {min.x / px.ratio, min.y / px.ratio, (max.x - min.x) / px.ratio, (max.y - min.y) / px.ratio};
-}
 
 // Wrapped text as an item, so the card grows with it.
 void text_block(float css_size, ImU32 color, const std::string& text, float width) {
@@ -46,24 +42,6 @@ void draw_picture(const thumbnail* thumb, ImVec2 min, float w, float h, const ui
     draw_spinner(draw, ImVec2(min.x + w * 0.5f, min.y + h * 0.5f), px(12), ui_color::text_faint, px(2));
   }
   ImGui::Dummy(ImVec2(w, h));
-}
-
-bool card_button(const char* label, bool primary, css_rect& where, const ui_scale& px) {
-  ImGui::PushFont(nullptr, ui_size::meta);
-  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(px(14), px(8)));
-  ImGui::PushStyleVar(ImGuiStyleVar_FrameRounding, px(8));
-  if (!primary) {
-    ImGui::PushStyleColor(ImGuiCol_Button, ui_color::card_hover);
-    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ui_color::card_border);
-    ImGui::PushStyleColor(ImGuiCol_ButtonActive, ui_color::bar_track);
-  }
-  const bool pressed = ImGui::Button(label);
-  if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
-  where = css_of_last_item(px);
-  if (!primary) ImGui::PopStyleColor(3);
-  ImGui::PopStyleVar(2);
-  ImGui::PopFont();
-  return pressed;
 }
 
 }  // namespace
@@ -118,7 +96,7 @@ void draw_result_detail(app_state& state, const thumbnail_cache& thumbnails, flo
   const float picture_h = side_by_side ? std::min(picture_w, px(440)) : std::min(std::floor(inner * 0.75f), px(340));
   const ImVec2 picture_at = ImGui::GetCursorScreenPos();
   draw_picture(thumb, picture_at, picture_w, picture_h, px);
-  where.detail_image = css_of_last_item(px);
+  where.detail_image = css_of_last_item(px.ratio);
   float words_w = inner;
   if (side_by_side) {
     ImGui::SetCursorScreenPos(ImVec2(picture_at.x + picture_w + px(24), picture_at.y));
@@ -142,17 +120,16 @@ void draw_result_detail(app_state& state, const thumbnail_cache& thumbnails, flo
                                    : std::string("Original size not recorded");
   text_block(ui_size::small, ui_color::text_faint, size + " \xC2\xB7 id " + hit.id, words_w);
   ImGui::Dummy(ImVec2(words_w, px(4)));
-  if (card_button("More like this", true, where.more_like_this_button, px)) view.request_similar = view.open;
+  if (flat_button("More like this", true, 8, where.more_like_this_button, px)) view.request_similar = view.open;
   ImGui::SameLine();
-  if (card_button("Close", false, where.close_button, px)) view.open = -1;
+  if (flat_button("Close", false, 8, where.close_button, px)) view.open = -1;
   text_block(ui_size::small, ui_color::text_faint,
              "M: more like this \xC2\xB7 \xE2\x86\x90 \xE2\x86\x92: previous / next \xC2\xB7 Esc: close", words_w);
   ImGui::EndGroup();
 
   ImGui::EndChild();
   const ImVec2 card_min = ImGui::GetItemRectMin(), card_max = ImGui::GetItemRectMax();
-  where.detail = {card_min.x / px.ratio, card_min.y / px.ratio, (card_max.x - card_min.x) / px.ratio,
-                  (card_max.y - card_min.y) / px.ratio};
+  where.detail = css_of(card_min, card_max, px.ratio);
   ImGui::PopStyleVar(3);
   ImGui::PopStyleColor();
 

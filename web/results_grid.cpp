@@ -18,10 +18,6 @@ constexpr int title_max_lines = 2;
 constexpr float weak_alpha = 0.5f;       // weak matches are drawn at half strength
 constexpr float grid_max_width = 2560;   // CSS px: a 4K screen at 100% gets ten columns, not a narrow strip
 
-css_rect css_of(ImVec2 min, ImVec2 max, const ui_scale& px) {
-  return {min.x / px.ratio, min.y / px.ratio, (max.x - min.x) / px.ratio, (max.y - min.y) / px.ratio};
-}
-
 struct tile_layout {
   float pad, image_height, line_height, bar_row_height, text_width;
 };
@@ -227,7 +223,7 @@ void draw_results_grid(app_state& state, const thumbnail_cache& thumbnails, floa
     row_start_at();
     const ImVec2 at = ImGui::GetCursorScreenPos();
     const float h = draw_no_match_notice(search.details, at, width, px);
-    where.no_match_notice = css_of(at, ImVec2(at.x + width, at.y + h), px);
+    where.no_match_notice = css_of(at, ImVec2(at.x + width, at.y + h), px.ratio);
     ImGui::Dummy(ImVec2(width, h + px(8)));
   }
   // Rows of strong hits, then (after the divider) rows of weak ones: a weak hit never shares a row.
@@ -236,7 +232,7 @@ void draw_results_grid(app_state& state, const thumbnail_cache& thumbnails, floa
       row_start_at();
       const ImVec2 at = ImGui::GetCursorScreenPos();
       const float h = draw_weak_divider(search.details, at, width, px);
-      where.divider = css_of(at, ImVec2(at.x + width, at.y + h), px);
+      where.divider = css_of(at, ImVec2(at.x + width, at.y + h), px.ratio);
       ImGui::Dummy(ImVec2(width, h + px(6)));
     }
     const int row_end = std::min(row_start < first_weak ? first_weak : count, row_start + columns);
@@ -251,7 +247,7 @@ void draw_results_grid(app_state& state, const thumbnail_cache& thumbnails, floa
     }
     for (int i = row_start; i < row_end; ++i) {
       const ImVec2 pos(origin.x + (i - row_start) * (tile_width + gap), origin.y);
-      where.tiles[i] = css_of(pos, ImVec2(pos.x + tile_width, pos.y + row_height), px);
+      where.tiles[i] = css_of(pos, ImVec2(pos.x + tile_width, pos.y + row_height), px.ratio);
     }
     if (ImGui::IsRectVisible(origin, ImVec2(origin.x + width, origin.y + row_height))) {
       for (int i = row_start; i < row_end; ++i) {
@@ -276,7 +272,7 @@ void draw_results_grid(app_state& state, const thumbnail_cache& thumbnails, floa
     ImGui::Dummy(ImVec2(width, gap - ImGui::GetStyle().ItemSpacing.y * 2));
     row_start = row_end;
   }
-  where.grid = css_of(start, ImVec2(start.x + width, ImGui::GetCursorScreenPos().y), px);
+  where.grid = css_of(start, ImVec2(start.x + width, ImGui::GetCursorScreenPos().y), px.ratio);
 }
 
 }  // namespace polylens::web

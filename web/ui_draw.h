@@ -3,6 +3,8 @@
 #pragma once
 #include <imgui.h>
 
+#include "css_rect.h"
+
 namespace polylens::web {
 
 // Layout works in CSS pixels; px() turns them into ImGui's device pixels.
@@ -10,6 +12,15 @@ struct ui_scale {
   float ratio = 1;
   float operator()(float css_pixels) const { return css_pixels * ratio; }
 };
+
+// From ImGui's device pixels to CSS pixels, for the test hook and the DOM.
+inline css_rect css_of(ImVec2 min, ImVec2 max, float device_pixels_per_css_pixel) {
+  const float r = device_pixels_per_css_pixel;
+  return {min.x / r, min.y / r, (max.x - min.x) / r, (max.y - min.y) / r};
+}
+inline css_rect css_of_last_item(float device_pixels_per_css_pixel) {
+  return css_of(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), device_pixels_per_css_pixel);
+}
 
 ImU32 with_alpha(ImU32 color, float alpha);  // multiplies the color's own alpha
 float font_px(float css_size);               // a font size in CSS pixels, in device pixels
