@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { paths, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, postJson, secret, uniqueIndexName } from '../lib/stack.mjs';
+import { paths, startIndexedStack, postJson, secret, uniqueIndexName } from '../lib/stack.mjs';
 import { requestJson } from '../lib/http.mjs';
 import { idOfFile } from '../lib/dataset.mjs';
 import { launchBrowser, openPage, screenshot, uiState, waitForState } from '../lib/browser.mjs';
@@ -15,15 +15,12 @@ import { launchBrowser, openPage, screenshot, uiState, waitForState } from '../l
 const index = uniqueIndexName('polylens-results');
 const ADMIN_TOKEN = secret('browser-results-admin-token-7d2e4b1f'); // for the one deletion below
 const images = `${paths.assets}/images`;
-let double, proxy, browser, context, page, problems;
+let stack, proxy, browser, context, page, problems;
 
 before(async () => {
   assert.ok(paths.webRoot, 'POLYLENS_WEB_ROOT is not set: configure with the native preset');
-  double = await startDouble();
-  const env = proxyEnv({ double, index });
-  const indexed = await runIndexer({ env });
-  assert.equal(indexed.code, 0, indexed.stderr);
-  proxy = await startProxy({ env: { ...env, POLYLENS_ADMIN_TOKEN: ADMIN_TOKEN } });
+  stack = await startIndexedStack({ index, env: { POLYLENS_ADMIN_TOKEN: ADMIN_TOKEN } });
+  ({ proxy } = stack);
   browser = await launchBrowser();
   // Its own context, so the page may use the clipboard (headless Chromium has one of its own).
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -34,9 +31,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await proxy?.stop();
-  await double?.stop();
-  await deleteIndex(index);
+  await stack?.stop();
 });
 
 // ---- helpers ---------------------------------------------------------------------------------------

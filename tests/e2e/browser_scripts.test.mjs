@@ -6,7 +6,7 @@
 // only read (which renderer drew the box, in which direction); the pixels are checked on screenshots.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { paths, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, postJson, uniqueIndexName } from '../lib/stack.mjs';
+import { paths, startIndexedStack, postJson, uniqueIndexName } from '../lib/stack.mjs';
 import { idOfFile, loadQueries } from '../lib/dataset.mjs';
 import { artifactsDir, launchBrowser, openPage, screenshot, uiState, waitForLayout, waitForState } from '../lib/browser.mjs';
 import { decodePng } from '../lib/png.mjs';
@@ -15,25 +15,20 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 const index = uniqueIndexName('polylens-scripts');
 const queries = loadQueries(paths.assets);
 const eiffel = queries.find((q) => q.concept === 'eiffel_tower');
-let double, proxy, browser, eiffelId;
+let stack, proxy, browser, eiffelId;
 const allProblems = [];
 
 before(async () => {
   assert.ok(paths.webRoot, 'POLYLENS_WEB_ROOT is not set: configure with the native preset');
-  double = await startDouble();
-  const env = proxyEnv({ double, index });
-  const indexed = await runIndexer({ env });
-  assert.equal(indexed.code, 0, indexed.stderr);
-  proxy = await startProxy({ env });
+  stack = await startIndexedStack({ index });
+  ({ proxy } = stack);
   browser = await launchBrowser();
   eiffelId = idOfFile(paths.assets, 'weavly-eiffel-tower.jpg');
 });
 
 after(async () => {
   await browser?.close();
-  await proxy?.stop();
-  await double?.stop();
-  await deleteIndex(index);
+  await stack?.stop();
 });
 
 // --- helpers ------------------------------------------------------------------------------------------------

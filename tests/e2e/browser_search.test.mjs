@@ -3,20 +3,17 @@
 // delivered the way an input method delivers it (text insertion, no key presses).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { paths, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, postJson, uniqueIndexName } from '../lib/stack.mjs';
+import { paths, startIndexedStack, postJson, uniqueIndexName } from '../lib/stack.mjs';
 import { idOfFile } from '../lib/dataset.mjs';
 import { launchBrowser, openPage, screenshot, uiState, waitForState } from '../lib/browser.mjs';
 
 const index = uniqueIndexName('polylens-e2e');
-let double, proxy, browser, page, problems;
+let stack, proxy, browser, page, problems;
 
 before(async () => {
   assert.ok(paths.webRoot, 'POLYLENS_WEB_ROOT is not set: configure with the native preset');
-  double = await startDouble();
-  const env = proxyEnv({ double, index });
-  const indexed = await runIndexer({ env });
-  assert.equal(indexed.code, 0, indexed.stderr);
-  proxy = await startProxy({ env });
+  stack = await startIndexedStack({ index });
+  ({ proxy } = stack);
   browser = await launchBrowser();
   ({ page, problems } = await openPage(browser, proxy.url));
   await waitForState(page, (s) => s.ready, 'the first frame and /healthz');
@@ -24,9 +21,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await proxy?.stop();
-  await double?.stop();
-  await deleteIndex(index);
+  await stack?.stop();
 });
 
 async function clickQueryBox() {

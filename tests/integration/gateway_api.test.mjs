@@ -4,14 +4,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  paths, TEST_KEY, secret, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, postJson, uniqueIndexName, testBackend, storeDir,
+  paths, TEST_KEY, secret, startIndexedStack, startProxy, proxyEnv, deleteIndex, postJson, uniqueIndexName, testBackend, storeDir,
 } from '../lib/stack.mjs';
 import { requestJson } from '../lib/http.mjs';
 import { idOfFile, loadImageTags } from '../lib/dataset.mjs';
 
 const index = uniqueIndexName('polylens-gateway');
 const ADMIN = secret('admin-token-for-tests-0123456789abcdef');
-let double, proxy;
+let stack, double, proxy;
 const imageCount = Object.keys(loadImageTags(paths.assets)).length;
 
 const api = (path, body) => postJson(`${proxy.url}${path}`, body);
@@ -20,17 +20,12 @@ const admin = (method, path, body) =>
 const documents = async () => (await (await fetch(`${proxy.url}/api/v1/stats`)).json()).documents;
 
 before(async () => {
-  double = await startDouble();
-  const env = { ...proxyEnv({ double, index }), POLYLENS_ADMIN_TOKEN: ADMIN };
-  const indexed = await runIndexer({ env });
-  assert.equal(indexed.code, 0, indexed.stderr);
-  proxy = await startProxy({ env });
+  stack = await startIndexedStack({ index, env: { POLYLENS_ADMIN_TOKEN: ADMIN } });
+  ({ double, proxy } = stack);
 });
 
 after(async () => {
-  await proxy?.stop();
-  await double?.stop();
-  await deleteIndex(index);
+  await stack?.stop();
 });
 
 test('/embed: one 1024-dim call, truncated here, equals what the Jina API returns for that many dimensions', async () => {

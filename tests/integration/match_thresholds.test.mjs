@@ -7,25 +7,20 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { paths, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, postJson, uniqueIndexName } from '../lib/stack.mjs';
+import { paths, startIndexedStack, startProxy, postJson, uniqueIndexName } from '../lib/stack.mjs';
 import { idOfFile } from '../lib/dataset.mjs';
 import { calibrate, pickThreshold, scoreThreshold } from '../../tools/match_calibration.mjs';
 
 const index = uniqueIndexName('polylens-thresholds');
-let double, proxy, env;
+let stack, proxy, env;
 
 before(async () => {
-  double = await startDouble();
-  env = proxyEnv({ double, index });
-  const indexed = await runIndexer({ env });
-  assert.equal(indexed.code, 0, indexed.stderr);
-  proxy = await startProxy({ env });
+  stack = await startIndexedStack({ index });
+  ({ proxy, env } = stack);
 });
 
 after(async () => {
-  await proxy?.stop();
-  await double?.stop();
-  await deleteIndex(index);
+  await stack?.stop();
 });
 
 async function search(body, url = proxy.url) {

@@ -172,6 +172,25 @@ export function runIndexer(options) {
   return spawnIndexer(options).exited;
 }
 
+// What most suites stand on: the Jina double, the bundled photos indexed into `index`, and a proxy over
+// them. `env` is added to the proxy's environment only; stop() takes it all down and deletes the index.
+export async function startIndexedStack({ index, env: extra = {}, args = [] }) {
+  const double = await startDouble();
+  const env = proxyEnv({ double, index });
+  const indexed = await runIndexer({ env });
+  if (indexed.code !== 0) {
+    await double.stop();
+    throw new Error(`polylens index exited with ${indexed.code}:\n${indexed.stderr}`);
+  }
+  const proxy = await startProxy({ env: { ...env, ...extra }, args });
+  const stop = async () => {
+    await proxy.stop();
+    await double.stop();
+    await deleteIndex(index);
+  };
+  return { double, proxy, env, stop };
+}
+
 export async function deleteIndex(index) {
   if (testBackend === 'embedded') {
     const parent = dirname(storeDir(index));
