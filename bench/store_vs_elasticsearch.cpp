@@ -1,8 +1,9 @@
 // The embedded store against Elasticsearch, in one run on one machine: the same synthetic vectors
 // (bench/synthetic_embeddings.h) go into an embedded store and into two Elasticsearch indices (flat
 // fields for exact search, hnsw fields for the graph), and the same queries, one at a time, go to
-// all four. Prints one markdown table: latency p50/p99 of each, the ratio, Elasticsearch's own
-// `took`, recall@10 of each graph against its own exact answer, and bytes per vector.
+// the four searches (embedded exact and graph, Elasticsearch flat and hnsw). Prints one markdown
+// table: latency p50/p99 of each, the ratio, Elasticsearch's own `took`, recall@10 of each graph
+// against its own exact answer, and bytes per vector; then the loading times.
 //
 // Fair to Elasticsearch: float32 on both sides (hnsw and flat, no quantisation), the same graph
 // parameters (M 16, ef_construction 100) and ef (num_candidates 100), every index force-merged to one
