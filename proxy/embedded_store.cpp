@@ -339,6 +339,7 @@ result<std::vector<bulk_item_outcome>> embedded_store::put(const std::vector<ima
   }
   if (valid.empty()) return out;
 
+  std::lock_guard writing(write_mutex_);
   std::unique_lock lock(mutex_);
   std::vector<const float*> vectors(fields_.size());
   // Normally one record for the whole call. A call over the record limit takes several, each synced
@@ -386,6 +387,7 @@ result<std::vector<bulk_item_outcome>> embedded_store::put(const std::vector<ima
 }
 
 result<bool> embedded_store::remove(const std::string& id) {
+  std::lock_guard writing(write_mutex_);
   std::unique_lock lock(mutex_);
   auto it = row_of_.find(id);
   if (it == row_of_.end()) return false;
@@ -397,7 +399,11 @@ result<bool> embedded_store::remove(const std::string& id) {
 }
 
 result<bool> embedded_store::compact() {
-  std::unique_lock lock(mutex_);
+  // The copy needs the live rows and their offsets to stay still: writes wait on write_mutex_, and
+  // mutex_ is only shared, so searches and reads (which never change them) go on. The exclusive
+  // lock is taken for the switch to the new log only.
+  std::lock_guard writing(write_mutex_);
+  std::shared_lock copying(mutex_);
   const std::string unfinished = options_.directory + "/" + unfinished_log_name;
   auto fresh = record_log::create(unfinished);
   if (!fresh) return fresh.error();
@@ -435,6 +441,10 @@ result<bool> embedded_store::compact() {
     store_record_put_add_encoded(payload, encoded);
   }
   if (auto e = flush()) return abandon(*e);
+  if (options_.while_compacting) options_.while_compacting();
+  copying.unlock();
+
+  std::unique_lock lock(mutex_);
   const std::uint64_t before = log_->size();
   auto committed = (*fresh)->commit_as(log_path());
   // A failure after the rename (syncing the directory) still leaves the new log in place: switch to

@@ -17,10 +17,12 @@
 //
 // Errors: invalid_request for bad arguments, not_found for unknown ids, backend_unavailable when the
 // directory cannot be used (locked, I/O errors), backend_error when it holds something wrong.
-// Thread-safe: searches and reads share a lock; put, remove and compact take it alone.
+// Thread-safe: searches and reads share a lock; put and remove take it alone. compact() takes it
+// alone only to switch to the new log: while it copies, searches and reads go on and writes wait.
 #pragma once
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -51,6 +53,8 @@ struct embedded_store_options {
   std::size_t hnsw_threshold = 20000;  // above this many documents, hnsw fields are searched in the graph
   bool fsync = true;  // off: faster writes, but an acknowledged write can be lost to a power cut
   hnsw_params hnsw;
+  // Tests only: called by compact() while it copies, when writes wait and reads may run.
+  std::function<void()> while_compacting;
 };
 
 enum class knn_method { automatic, exact, graph };
@@ -102,7 +106,8 @@ class embedded_store {
   result<std::map<std::string, long long>> vector_field_bytes();
   std::vector<embedded_field_usage> vector_field_usage();
   // Rewrites the log with only the live documents and drops removed rows from memory: a new file,
-  // synced, renamed over the old one, the directory synced. A crash at any point leaves the old log
+  // synced, renamed over the old one, the directory synced. Searches and reads run during the copy;
+  // writes wait for the end. A crash at any point leaves the old log
   // or the new one, whole. Graphs are rebuilt in the background afterwards.
   result<bool> compact();
 
@@ -159,6 +164,9 @@ class embedded_store {
   std::optional<std::string> schema_problem_;
   std::vector<std::unique_ptr<field_state>> fields_;  // in options_.fields order
 
+  // Taken before mutex_ by put, remove and compact: held through a compaction's copy, it keeps the
+  // rows and offsets still while mutex_ is only shared, so searches go on.
+  std::mutex write_mutex_;
   mutable std::shared_mutex mutex_;
   std::vector<doc_entry> docs_;  // by row
   row_set live_;

@@ -2,6 +2,7 @@
 # Runs a throwaway single-node Elasticsearch on loopback for tests and the demo.
 #   es.sh start <run-dir> <http-port>   starts it (data, logs and config under run-dir), waits for yellow
 #   es.sh stop  <run-dir>               stops it and deletes run-dir
+# ES_HEAP (default 512m) sets the JVM heap: enough for the tests; the store bench asks for more.
 # Facts behind the settings: ../shared/contracts/elasticsearch-9-knn.md, section 10.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -38,9 +39,10 @@ start() {
     chown -R "$es_user:" "$run_dir"
     runner=(runuser -u "$es_user" --)
   fi
-  # -Xms/-Xmx: otherwise the heap is sized from the machine's RAM. Disk thresholds off: build
-  # machines have been seen with almost no free disk, and the flood-stage block would fail writes.
-  "${runner[@]}" env ES_JAVA_HOME="$java_home" ES_PATH_CONF="$run_dir/config" ES_JAVA_OPTS="-Xms512m -Xmx512m" \
+  # -Xms/-Xmx: otherwise the heap is sized from the machine's RAM (ES_HEAP replaces the 512m). Disk
+  # thresholds off: build machines have been seen with almost no free disk, and the flood-stage block
+  # would fail writes.
+  "${runner[@]}" env ES_JAVA_HOME="$java_home" ES_PATH_CONF="$run_dir/config" ES_JAVA_OPTS="-Xms${ES_HEAP:-512m} -Xmx${ES_HEAP:-512m}" \
     "$es_home/bin/elasticsearch" -d -p "$run_dir/es.pid" \
       -Ediscovery.type=single-node -Enetwork.host=127.0.0.1 \
       -Ehttp.port="$port" -Etransport.port=0 \

@@ -1,7 +1,7 @@
 // The embedded vector store (proxy/embedded_store): the backend methods round trip, filters applied
 // inside the search, int8 and HNSW against the exact float answer, and recovery: reopening, torn
 // tails cut at every byte, damage refused with the file and offset, the directory lock, compaction
-// and an interrupted compaction.
+// (with searches running during it) and an interrupted compaction.
 #include "embedded_store.h"
 
 #include <gtest/gtest.h>
@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <future>
 
 #include "crc32c.h"
 #include "store_records.h"
@@ -485,6 +486,52 @@ TEST(embedded_store, compaction_keeps_live_documents_and_shrinks_the_log) {
   EXPECT_EQ(*s->count(), 31);
   EXPECT_EQ(*s->thumbnail(id_of(59)), docs[59].thumbnail_jpeg);
   EXPECT_FALSE(fs::exists(dir.path() + "/documents.log.tmp"));
+}
+
+// While compact() copies, a search and a thumbnail read from another thread finish, and a put waits
+// for the compaction, then lands in the new log. Not a timing check: were the exclusive lock held
+// through the copy, the search started from the hook could not finish until the hook returned, and
+// the minute's wait would run out (the futures live outside the hook, so a failure cannot hang).
+TEST(embedded_store, searches_run_while_compaction_copies_and_a_put_waits_for_it) {
+  scratch_directory dir("store-compact-concurrent");
+  auto docs = documents(0, 40, 2000);
+  const auto extra = documents(100, 1);
+  auto o = options_for(dir.path(), 10);
+  embedded_store* store = nullptr;
+  std::future<bool> search;
+  std::future<result<std::vector<bulk_item_outcome>>> put;
+  bool search_finished_during_the_copy = false;
+  o.while_compacting = [&] {
+    search = std::async(std::launch::async, [&] {
+      auto hits = store->knn_using(big, query_for(docs[25].vectors.at(128), 1), knn_method::exact);
+      auto thumbnail = store->thumbnail(id_of(25));
+      return hits.ok() && hits->size() == 1 && (*hits)[0].id == id_of(25) && thumbnail.ok() &&
+             *thumbnail == docs[25].thumbnail_jpeg;
+    });
+    search_finished_during_the_copy = search.wait_for(std::chrono::minutes(1)) == std::future_status::ready;
+    put = std::async(std::launch::async, [&] { return store->put(extra); });
+  };
+  {
+    auto s = open_store(o);
+    store = s.get();
+    put_all(*s, docs);
+    for (int n = 0; n < 20; ++n) ASSERT_TRUE(*s->remove(id_of(n)));
+    ASSERT_TRUE(s->compact().ok());
+    EXPECT_TRUE(search_finished_during_the_copy);
+    EXPECT_TRUE(search.get());
+    auto stored = put.get();
+    ASSERT_TRUE(stored.ok()) << stored.error().message;
+    EXPECT_EQ((*stored)[0].status, 201);
+    EXPECT_EQ(*s->count(), 21);
+    EXPECT_EQ(*s->thumbnail(id_of(100)), extra[0].thumbnail_jpeg);
+    EXPECT_EQ(*s->thumbnail(id_of(39)), docs[39].thumbnail_jpeg);
+  }
+  o.while_compacting = nullptr;
+  auto s = open_store(o);
+  EXPECT_EQ(*s->count(), 21);
+  EXPECT_EQ(*s->thumbnail(id_of(100)), extra[0].thumbnail_jpeg);
+  EXPECT_EQ(*s->vector_of(id_of(100), big), extra[0].vectors.at(128));
+  EXPECT_EQ(*s->thumbnail(id_of(20)), docs[20].thumbnail_jpeg);
 }
 
 TEST(embedded_store, an_interrupted_compaction_leaves_the_old_log_in_charge) {
