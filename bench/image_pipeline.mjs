@@ -125,7 +125,7 @@ async function runInPage({ iterations, longSide, quality, assetJpegs }) {
   // without SIMD.
   const paths = [{ label: 'browser', run: browserPath }];
   names(simd).forEach((name, id) => paths.push({
-    label: name, jpegOnly: !!simd._bench_pipeline_jpeg_only(id),
+    label: name, only: simd._bench_pipeline_only(id),  // 0 every image, 1 JPEGs, 2 PNGs
     run: (image) => wasmPath(simd, id, image), psnr: (image) => psnr(simd, id, image),
   }));
   names(scalar).forEach((name, id) => ['before', 'product'].includes(name) && paths.push({
@@ -138,7 +138,7 @@ async function runInPage({ iterations, longSide, quality, assetJpegs }) {
   for (const image of images) {
     const jpeg = image.name.startsWith('JPEG');
     const headline = ['browser', 'naive', 'before', 'product'];
-    const mine = paths.filter((p) => (jpeg || !p.jpegOnly) && (image.all || headline.includes(p.label)));
+    const mine = paths.filter((p) => (!p.only || p.only === (jpeg ? 1 : 2)) && (image.all || headline.includes(p.label)));
     const runs = mine.map(() => []);
     for (const p of mine) await p.run(image);  // warm-up: first decode, memory growth, JIT tiers
     for (let it = 0; it < iterations; ++it) {  // interleaved, so machine noise spreads over every path

@@ -35,6 +35,19 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
   need_update=1
 fi
+# libdeflate's source (the PNG decoder's inflate) comes from bookworm: sid's pool answered 404 for it.
+bookworm_src=/etc/apt/sources.list.d/polylens-bookworm-src.sources
+if [ ! -f "$bookworm_src" ]; then
+  say "adding a deb-src entry for Debian bookworm (source packages only: libdeflate)"
+  as_root tee "$bookworm_src" >/dev/null <<'EOF'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+  need_update=1
+fi
 if [ ${#missing[@]} -gt 0 ] || [ "$need_update" = 1 ]; then
   say "apt-get update"
   as_root apt-get update -qq
@@ -50,7 +63,7 @@ got_emsdk=$(emcc --version 2>/dev/null | head -n1 | grep -oE '[0-9]+\.[0-9]+\.[0
 [ "$got_emsdk" = "$want_emsdk" ] ||
   die "emcc on PATH is '${got_emsdk:-missing}' ($(command -v emcc || echo none)) but emsdk-version.txt pins $want_emsdk"
 
-# ---- Dear ImGui, stb, libwebp and libjpeg-turbo sources ---------------------------------------
+# ---- Dear ImGui, stb, libwebp, libjpeg-turbo and libdeflate sources ------------------------------------
 # fetch_source <debian source package> <version> <dest> [<sha256 of the .orig tarball>]
 # <version> is either the full Debian version (1:3.1.3-4) or the upstream one of a "+ds-1" package.
 fetch_source() {
@@ -79,6 +92,7 @@ fetch_source imgui "$IMGUI_VERSION" "$deps_dir/imgui"
 fetch_source libstb "$STB_VERSION" "$deps_dir/stb"
 fetch_source libwebp "$LIBWEBP_VERSION$LIBWEBP_DEBIAN_REVISION" "$deps_dir/libwebp"
 fetch_source libjpeg-turbo "$LIBJPEG_TURBO_VERSION" "$deps_dir/libjpeg-turbo" "$LIBJPEG_TURBO_ORIG_SHA256"
+fetch_source libdeflate "$LIBDEFLATE_VERSION" "$deps_dir/libdeflate" "$LIBDEFLATE_ORIG_SHA256"
 imgui_num=$(grep -oE 'define IMGUI_VERSION_NUM +[0-9]+' "$deps_dir/imgui/imgui.h" | grep -oE '[0-9]+$')
 [ "${imgui_num:-0}" -ge "$IMGUI_MIN_VERSION_NUM" ] ||
   die "Dear ImGui in $deps_dir/imgui is version number ${imgui_num:-unknown}; Polylens needs >= $IMGUI_MIN_VERSION_NUM (1.92, dynamic font atlas). Delete $deps_dir/imgui and check the sid deb-src entry."
@@ -87,6 +101,10 @@ imgui_num=$(grep -oE 'define IMGUI_VERSION_NUM +[0-9]+' "$deps_dir/imgui/imgui.h
 jpeg_upstream=${LIBJPEG_TURBO_VERSION#*:}; jpeg_upstream=${jpeg_upstream%-*}
 grep -q "^set(VERSION $jpeg_upstream)" "$deps_dir/libjpeg-turbo/CMakeLists.txt" ||
   die "$deps_dir/libjpeg-turbo is not libjpeg-turbo $jpeg_upstream; delete it and run this script again"
+
+deflate_upstream=${LIBDEFLATE_VERSION%-*}
+grep -q "define LIBDEFLATE_VERSION_STRING[[:space:]]*\"$deflate_upstream\"" "$deps_dir/libdeflate/libdeflate.h" ||
+  die "$deps_dir/libdeflate is not libdeflate $deflate_upstream; delete it and run this script again"
 
 # fetch_source falls back to whatever sid has; the web build's libwebp file list (shared/libwebp_decoder.cmake)
 # is written for the pinned release, so check the version the sources themselves declare.

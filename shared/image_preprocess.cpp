@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <utility>
 
 #include "api_limits.h"
@@ -11,17 +12,23 @@
 #include "image_format.h"
 #include "image_resize.h"
 #include "jpeg_decoder.h"
+#include "png_decoder.h"
 #include "stb_decoder.h"
 #include "webp_decoder.h"
 
 namespace polylens {
 
+namespace {
+std::optional<api_error> too_many_bytes(std::string_view bytes) {
+  if (bytes.size() <= limits::max_image_bytes) return std::nullopt;
+  return api_error{error_type::payload_too_large, "the image is " + std::to_string(bytes.size()) +
+                                                      " bytes; the limit is " + std::to_string(limits::max_image_bytes)};
+}
+}  // namespace
+
 result<rgb_image> image_decode(std::string_view bytes, int max_pixels) {
   if (bytes.empty()) return api_error{error_type::invalid_image, "the image is empty"};
-  if (bytes.size() > limits::max_image_bytes)
-    return api_error{error_type::payload_too_large,
-                     "the image is " + std::to_string(bytes.size()) + " bytes; the limit is " +
-                         std::to_string(limits::max_image_bytes)};
+  if (auto error = too_many_bytes(bytes)) return *error;
   image_header header = image_header_read(bytes);
   if (header.format == image_format::unknown)
     return api_error{error_type::invalid_image, image_format_unknown_message(bytes)};
@@ -31,6 +38,7 @@ result<rgb_image> image_decode(std::string_view bytes, int max_pixels) {
     if (auto error = rgb_image_size_error(image_format_name(header.format), header.width, header.height, max_pixels))
       return *error;
   if (header.format == image_format::webp) return webp_decode(bytes, max_pixels);
+  if (header.format == image_format::png) return png_decode(bytes, max_pixels);
   auto decoded = stb_decode(bytes, header.format, max_pixels);
   if (!decoded || header.format != image_format::jpeg) return decoded;
   return exif_orientation_apply(std::move(decoded.value()), exif_orientation_read(bytes));
@@ -61,26 +69,34 @@ rgb_image fit_from_original(rgb_image decoded, int width, int height, int long_s
 }  // namespace
 
 result<rgb_image> image_decode_fitted(std::string_view bytes, int long_side, int* original_width,
-                                      int* original_height) {
+                                      int* original_height, int max_pixels) {
   // JPEGs decode straight to the smallest DCT scale that still covers long_side (jpeg_decoder.h):
-  // 4 to 16 times fewer pixels to decode and resize. Other formats go through image_decode. Whatever
-  // image_decode does to JPEGs (the byte limit, EXIF orientation) this route does too.
+  // 4 to 16 times fewer pixels to decode and resize. PNGs are shrunk row by row as they are decoded
+  // (png_decoder.h, image_fit_rows): the full-size picture is never held. Other formats go through
+  // image_decode. Whatever image_decode does to JPEGs and PNGs (the byte limit, the pixel cap, EXIF
+  // orientation) these routes do too.
   int width = 0, height = 0;
   result<rgb_image> decoded = api_error{error_type::invalid_image, ""};
-  if (!jpeg_has_signature(bytes)) {
-    decoded = image_decode(bytes);
-    if (!decoded) return decoded.error();
-    width = decoded->width;
-    height = decoded->height;
-  } else {
-    if (bytes.size() > limits::max_image_bytes)
-      return api_error{error_type::payload_too_large, "the image is " + std::to_string(bytes.size()) +
-                                                          " bytes; the limit is " + std::to_string(limits::max_image_bytes)};
+  if (jpeg_has_signature(bytes)) {
+    if (auto error = too_many_bytes(bytes)) return *error;
     decoded = jpeg_decode_scaled(bytes, long_side, &width, &height);
     if (!decoded) return decoded.error();
     const int orientation = exif_orientation_read(bytes);
     decoded = exif_orientation_apply(std::move(decoded).value(), orientation);
     if (orientation >= 5) std::swap(width, height);  // 5..8 turn the picture a quarter
+  } else if (image_header_read(bytes).format == image_format::png) {
+    if (auto error = too_many_bytes(bytes)) return *error;
+    image_fit_rows fit(long_side);
+    auto done = png_decode_rows(bytes, max_pixels, fit);
+    if (!done) return done.error();
+    if (original_width) *original_width = fit.original_width();
+    if (original_height) *original_height = fit.original_height();
+    return fit.finish();
+  } else {
+    decoded = image_decode(bytes, max_pixels);
+    if (!decoded) return decoded.error();
+    width = decoded->width;
+    height = decoded->height;
   }
   if (original_width) *original_width = width;
   if (original_height) *original_height = height;

@@ -28,9 +28,10 @@ struct prepared_image {
 };
 
 // Decodes and fits within long_side: image_prepare without the encoding. JPEGs go through
-// jpeg_decode_scaled (jpeg_decoder.h), which shrinks them while decoding.
+// jpeg_decode_scaled (jpeg_decoder.h), which shrinks them while decoding; PNGs are shrunk row by row
+// as png_decode_rows (png_decoder.h) decodes them. max_pixels as for image_decode.
 result<rgb_image> image_decode_fitted(std::string_view bytes, int long_side, int* original_width = nullptr,
-                                      int* original_height = nullptr);
+                                      int* original_height = nullptr, int max_pixels = limits::max_image_pixels);
 
 // decode, fit within long_side, encode: the bytes we send to the embedder.
 result<prepared_image> image_prepare(std::string_view bytes, int long_side, int jpeg_quality);

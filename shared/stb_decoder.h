@@ -1,4 +1,6 @@
-// JPEG, PNG, GIF (first frame) and BMP through stb_image, the decoder built into both builds.
+// JPEG, PNG, GIF (first frame) and BMP through stb_image, the decoder built into both builds. image_decode
+// sends it GIFs, BMPs and JPEGs; PNGs go to png_decoder.h, and stb_image's PNG decoder stays only as the
+// reference the tests and bench/image_pipeline compare against.
 #pragma once
 #include <cstdint>
 #include <string_view>

@@ -11,10 +11,13 @@
 #include <string_view>
 
 #include "api_limits.h"
+#include "image_format.h"
 #include "image_preprocess.h"
 #include "image_resize.h"
 #include "jpeg_decoder.h"
 #include "naive_resize_v1.h"
+#include "png_decoder.h"
+#include "stb_decoder.h"
 
 using namespace polylens;
 
@@ -35,8 +38,26 @@ result<rgb_image> decode_naive(std::string_view bytes, image_size* original) {
   *original = {w, h};
   return rgb_image{w, h, std::string(reinterpret_cast<char*>(rgb.get()), std::size_t(w) * h * 3)};
 }
+// stb_image for every format, as image_decode was before png_decoder: decode to RGBA, flatten on white.
 result<rgb_image> decode_stb(std::string_view bytes, image_size* original) {
-  auto r = image_decode(bytes);
+  auto r = stb_decode(bytes, image_header_read(bytes).format, limits::max_image_pixels);
+  if (r) *original = {r->width, r->height};
+  return r;
+}
+// The same, straight to RGB: no alpha to flatten (right only for opaque pictures, as the bench's PNG is).
+result<rgb_image> decode_stb_rgb(std::string_view bytes, image_size* original) {
+  int w = 0, h = 0, n = 0;
+  std::unique_ptr<stbi_uc, void (*)(void*)> rgb(
+      stbi_load_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()), int(bytes.size()), &w, &h, &n, 3),
+      stbi_image_free);
+  if (!rgb) return api_error{error_type::invalid_image, stbi_failure_reason()};
+  *original = {w, h};
+  return rgb_image{w, h, std::string(reinterpret_cast<char*>(rgb.get()), std::size_t(w) * h * 3)};
+}
+// png_decoder (libdeflate, row by row) collecting the full-size picture: its decoding without the
+// row-by-row shrinking that image_prepare adds.
+result<rgb_image> decode_png_full(std::string_view bytes, image_size* original) {
+  auto r = png_decode(bytes, limits::max_image_pixels);
   if (r) *original = {r->width, r->height};
   return r;
 }
@@ -82,26 +103,30 @@ rgb_image fit_product(const rgb_image& in, image_size original) {
   return image_resize_srgb(in, to.width, to.height);
 }
 
+enum only_for { any_format = 0, jpeg_only = 1, png_only = 2 };
 struct pipeline {
   const char* name;
-  bool jpeg_only;
+  only_for only;
   result<rgb_image> (*decode)(std::string_view, image_size*);
   rgb_image (*fit)(const rgb_image&, image_size);
 };
-// "before" is image_prepare as it was: stb_image for every format, then stb_image_resize2 alone. It is
+// "before" is image_prepare as it was: stb_image for every format (decoded to RGBA and flattened on
+// white), then stb_image_resize2 alone. It is
 // the reference of bench_psnr. "product" is image_prepare itself, timed as one call; the rows after it
 // take it apart, one lever at a time.
 const pipeline pipelines[] = {
-    {"naive", false, decode_naive, fit_naive},
-    {"before", false, decode_stb, fit_mitchell},
-    {"product", false, nullptr, nullptr},
-    {"stb + box pre-shrink", false, decode_stb, fit_product},
-    {"libjpeg full size", true, decode_libjpeg_full, fit_mitchell},
-    {"libjpeg full size + box pre-shrink", true, decode_libjpeg_full, fit_product},
-    {"libjpeg scaled", true, decode_libjpeg_scaled, fit_mitchell},
-    {"libjpeg scaled, JDCT_IFAST", true, decode_libjpeg_scaled_ifast, fit_mitchell},
-    {"libjpeg scaled, plain upsampling", true, decode_libjpeg_scaled_plain_upsampling, fit_mitchell},
-    {"libjpeg scaled to >= 2x the target", true, decode_libjpeg_scaled_2x, fit_product},
+    {"naive", any_format, decode_naive, fit_naive},
+    {"before", any_format, decode_stb, fit_mitchell},
+    {"product", any_format, nullptr, nullptr},
+    {"stb + box pre-shrink", any_format, decode_stb, fit_product},
+    {"stb to RGB, no alpha flatten + box pre-shrink", png_only, decode_stb_rgb, fit_product},
+    {"png_decoder full size + box pre-shrink", png_only, decode_png_full, fit_product},
+    {"libjpeg full size", jpeg_only, decode_libjpeg_full, fit_mitchell},
+    {"libjpeg full size + box pre-shrink", jpeg_only, decode_libjpeg_full, fit_product},
+    {"libjpeg scaled", jpeg_only, decode_libjpeg_scaled, fit_mitchell},
+    {"libjpeg scaled, JDCT_IFAST", jpeg_only, decode_libjpeg_scaled_ifast, fit_mitchell},
+    {"libjpeg scaled, plain upsampling", jpeg_only, decode_libjpeg_scaled_plain_upsampling, fit_mitchell},
+    {"libjpeg scaled to >= 2x the target", jpeg_only, decode_libjpeg_scaled_2x, fit_product},
 };
 constexpr int pipeline_count = sizeof pipelines / sizeof pipelines[0];
 constexpr int reference_id = 1;  // "before"
@@ -125,7 +150,8 @@ extern "C" {
 
 EMSCRIPTEN_KEEPALIVE int bench_pipeline_count() { return pipeline_count; }
 EMSCRIPTEN_KEEPALIVE const char* bench_pipeline_name(int id) { return pipelines[id].name; }
-EMSCRIPTEN_KEEPALIVE int bench_pipeline_jpeg_only(int id) { return pipelines[id].jpeg_only; }
+// 0: every image; 1: JPEGs only; 2: PNGs only.
+EMSCRIPTEN_KEEPALIVE int bench_pipeline_only(int id) { return pipelines[id].only; }
 EMSCRIPTEN_KEEPALIVE const char* bench_last_error() { return last_error.c_str(); }
 EMSCRIPTEN_KEEPALIVE double* bench_stage_ms() { return stage_ms; }
 

@@ -1,5 +1,6 @@
 // A libFuzzer target for one decoder, through the production entry point image_decode (format
-// sniffing, header size check, decoder, EXIF orientation). It is compiled once per format with
+// sniffing, header size check, decoder, EXIF orientation), and for JPEG and PNG also through
+// image_decode_fitted, the upload route. It is compiled once per format with
 // POLYLENS_FUZZ_FORMAT set to jpeg, png, gif, bmp or webp; that format's magic bytes are forced onto
 // every input, so mutations explore its decoder instead of ending in the sniffer.
 #include <cstdint>
@@ -63,6 +64,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                      std::max(fitted->width, fitted->height) > 512
                : fitted.error().message.empty())
       std::abort();
+  }
+  // PNGs take a route of their own too: decoded row by row and shrunk as the rows arrive
+  // (png_decoder.h, image_fit_rows), whatever image_decode said, since the route does its own checks.
+  // 4 px on the long side puts the seeds (16x12) through the box pre-shrink. Where both succeed, the
+  // row-by-row result must be exactly image_fit_within's of the full picture.
+  if (image_format::POLYLENS_FUZZ_FORMAT == image_format::png) {
+    auto fitted = polylens::image_decode_fitted(bytes, 4, nullptr, nullptr, max_pixels);
+    if (fitted ? fitted->pixels.size() != static_cast<std::size_t>(fitted->width) * fitted->height * 3 ||
+                     std::max(fitted->width, fitted->height) > 4
+               : fitted.error().message.empty())
+      std::abort();
+    if (fitted.ok() != decoded.ok()) std::abort();  // one decoder: both routes agree on what is valid
+    if (fitted && decoded && fitted->pixels != polylens::image_fit_within(*decoded, 4).pixels) std::abort();
   }
   return 0;
 }

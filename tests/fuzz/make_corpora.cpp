@@ -12,6 +12,7 @@
 
 #include "corrupt_variants.h"
 #include "image_fixtures.h"
+#include "png_writer.h"
 
 namespace fs = std::filesystem;
 using namespace polylens;
@@ -54,7 +55,10 @@ int main(int argc, char** argv) {
 
   const std::map<std::string, std::vector<std::string>> seeds = {
       {"jpeg", {jpeg(img, 95), jpeg(img, 50), jpeg_with_orientation(jpeg(img, 80), 6, true)}},
-      {"png", {png(img), png_rgba(16, 12, half_transparent(16, 12))}},
+      {"png", {png(img), png_rgba(16, 12, half_transparent(16, 12)),
+               png_write(png_test_picture(16, 12, 3, 4, false)), png_write(png_test_picture(16, 12, 0, 16, true)),
+               png_write(png_test_picture(16, 12, 4, 8, true)), png_write(png_test_picture(16, 12, 2, 16, false)),
+               png_write(png_test_picture(16, 12, 0, 1, false))}},
       {"gif", {gif(16, 12, {{0, 0, 0}, {255, 0, 0}, {0, 255, 0}, {0, 0, 255}}, {indices}),
                gif(16, 12, {{0, 0, 0}, {255, 0, 0}}, {indices, std::string(16 * 12, '\1')}, true)}},
       {"bmp", {bmp(img)}},
