@@ -57,14 +57,14 @@ void mark_matches(search_response& response, const services& s, query_modality m
   for (search_hit& hit : response.hits) hit.strong = match_is_strong(hit.score, threshold);
 }
 
-// return_vectors: each hit's stored vector in the searched field, read one by one (vector_store::vector_of).
-// k lookups: a client asks for this to refine a query in the browser, not on every search.
+// return_vectors: each hit's stored vector in the searched field, read after the kNN search in one request
+// (vector_store::vectors_of), so that took_ms.knn stays the search's own time.
 result<bool> attach_hit_vectors(services& s, const vector_field& field, std::vector<search_hit>& hits) {
-  for (search_hit& hit : hits) {
-    auto stored = s.backend.vector_of(hit.id, field);
-    if (!stored) return stored.error();
-    hit.vector = std::move(*stored);
-  }
+  std::vector<std::string> ids;
+  for (const search_hit& hit : hits) ids.push_back(hit.id);
+  auto stored = s.backend.vectors_of(ids, field);
+  if (!stored) return stored.error();
+  for (std::size_t i = 0; i < hits.size(); ++i) hits[i].vector = std::move((*stored)[i]);
   return true;
 }
 
