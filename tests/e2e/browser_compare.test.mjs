@@ -245,5 +245,19 @@ test('Refine by example: + and − on results re-rank through /api/v1/knn with n
   assert.equal(state.search_kind, 'text', 'the search\'s own answer again');
   assert.deepEqual(requests, []);
   await screenshot(page, 'refine-reset');
+
+  // And from the keyboard: + on the focused card re-ranks, 0 resets.
+  await page.keyboard.press('ArrowRight');
+  state = await waitForLayout(page, (s) => s.results_ui.keyboard && s.results_ui.focused >= 0, 'a focused card');
+  const focusedId = state.hits[state.results_ui.focused].id;
+  const refines = state.refine.refines;
+  await page.keyboard.press('+');
+  state = await waitForLayout(page, (s) => s.refine.refines > refines && !s.refine.refining, 'the + re-ranking');
+  assert.deepEqual(state.refine.marks, { [focusedId]: 1 });
+  await page.keyboard.press('0');
+  state = await waitForLayout(page, (s) => !s.refine.refined, 'the 0 reset');
+  assert.deepEqual(state.hits.map((h) => h.id), original);
+  assert.deepEqual(state.refine.marks, {});
+  assert.equal(await embedCalls(), embedsBefore, 'still no embedding request');
   assert.deepEqual(problems, []);
 });
