@@ -284,6 +284,31 @@ result<std::vector<float>> elasticsearch_backend::vector_of(const std::string& i
   return src[field.name()].get<std::vector<float>>();
 }
 
+result<std::vector<std::vector<float>>> elasticsearch_backend::vectors_of(const std::vector<std::string>& ids,
+                                                                         const vector_field& field) {
+  if (ids.empty()) return std::vector<std::vector<float>>{};
+  json body = {{"query", {{"ids", {{"values", ids}}}}},
+               {"_source", {{"includes", {field.name()}}, {"exclude_vectors", false}}},
+               {"size", ids.size()}};
+  auto r = send("POST", "/" + index_ + "/_search", dump(body));
+  if (r.status != 200) return failure(r, "reading the vectors of images");
+  auto j = json::parse(r.body, nullptr, false);
+  if (!j.is_object() || !j.contains("hits")) return api_error{error_type::backend_error, "unexpected answer reading vectors"};
+  std::map<std::string, std::vector<float>> by_id;
+  for (const json& hit : j["hits"].value("hits", json::array())) {
+    const json& src = hit.value("_source", json::object());
+    if (src.contains(field.name()) && src[field.name()].is_array())
+      by_id[hit.value("_id", "")] = src[field.name()].get<std::vector<float>>();
+  }
+  std::vector<std::vector<float>> out;
+  for (const std::string& id : ids) {
+    auto found = by_id.find(id);
+    if (found == by_id.end()) return api_error{error_type::not_found, "no " + field.name() + " vector for image '" + id + "'"};
+    out.push_back(std::move(found->second));
+  }
+  return out;
+}
+
 result<bool> elasticsearch_backend::remove(const std::string& id) {
   auto r = send("DELETE", "/" + index_ + "/_doc/" + id + "?refresh=wait_for");
   if (r.status == 404 && r.body.find("index_not_found") == std::string::npos) return false;

@@ -46,6 +46,9 @@ class elasticsearch_backend final : public vector_store {
   result<std::string> thumbnail(const std::string& id) override;
   // The stored vector of one image in one field; not_found when there is no such image.
   result<std::vector<float>> vector_of(const std::string& id, const vector_field& field) override;
+  // One _search for all of them: twelve round trips cost more than the kNN search itself.
+  result<std::vector<std::vector<float>>> vectors_of(const std::vector<std::string>& ids,
+                                                     const vector_field& field) override;
   result<bool> remove(const std::string& id) override;  // false: there was no such image
   // What each configured vector field takes on disk, by field name (_disk_usage, split by
   // _stats/dense_vector). _disk_usage makes Elasticsearch read every segment: callers memoise it.

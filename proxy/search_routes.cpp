@@ -57,6 +57,17 @@ void mark_matches(search_response& response, const services& s, query_modality m
   for (search_hit& hit : response.hits) hit.strong = match_is_strong(hit.score, threshold);
 }
 
+// return_vectors: each hit's stored vector in the searched field, read after the kNN search in one request
+// (vector_store::vectors_of), so that took_ms.knn stays the search's own time.
+result<bool> attach_hit_vectors(services& s, const vector_field& field, std::vector<search_hit>& hits) {
+  std::vector<std::string> ids;
+  for (const search_hit& hit : hits) ids.push_back(hit.id);
+  auto stored = s.backend.vectors_of(ids, field);
+  if (!stored) return stored.error();
+  for (std::size_t i = 0; i < hits.size(); ++i) hits[i].vector = std::move((*stored)[i]);
+  return true;
+}
+
 std::string server_timing(double embed_ms, double knn_ms, double total_ms) {
   return "embed;dur=" + std::to_string(embed_ms) + ", knn;dur=" + std::to_string(knn_ms) +
          ", total;dur=" + std::to_string(total_ms);
@@ -107,8 +118,12 @@ http_response handle_search(services& s, const http_request& req) {
   auto hits = s.backend.knn(**field, query);
   double knn_ms = lookup_ms + ms_since(knn_started);
   if (!hits) return http_response::error(hits.error());
+  if (request.return_vectors) {
+    if (auto attached = attach_hit_vectors(s, **field, *hits); !attached) return http_response::error(attached.error());
+  }
 
   search_response response;
+  if (request.return_vectors) response.query_vector = query.vector;
   response.hits = std::move(*hits);
   response.took_ms = {embed_ms, knn_ms, ms_since(started)};
   response.embedder = s.embedder.info();
@@ -183,16 +198,21 @@ http_response handle_knn(services& s, const http_request& req) {
   query.tags = std::move(parsed->tags);
   auto hits = s.backend.knn(*field, query);
   if (!hits) return http_response::error(hits.error());
+  const double knn_ms = ms_since(started);
+  if (parsed->return_vectors) {
+    if (auto attached = attach_hit_vectors(s, *field, *hits); !attached) return http_response::error(attached.error());
+  }
 
   search_response response;
+  if (parsed->return_vectors) response.query_vector = query.vector;
   response.hits = std::move(*hits);
   double total_ms = ms_since(started);
-  response.took_ms = {0, total_ms, total_ms};
+  response.took_ms = {0, knn_ms, total_ms};
   response.embedder = s.embedder.info();
   response.dims = dims;
   mark_matches(response, s, query_modality::vector);
   http_response out = http_response::json(search_response_to_json(response));
-  out.headers["Server-Timing"] = server_timing(0, total_ms, total_ms);
+  out.headers["Server-Timing"] = server_timing(0, knn_ms, total_ms);
   return out;
 }
 

@@ -32,6 +32,19 @@ class vector_store {
   virtual result<std::string> thumbnail(const std::string& id) = 0;
   // The stored vector of one image in one field; not_found when there is no such image.
   virtual result<std::vector<float>> vector_of(const std::string& id, const vector_field& field) = 0;
+  // The stored vectors of several images in one field, in the order asked (search's return_vectors);
+  // not_found when one is missing. By default one vector_of each: right for a store that reads locally, and
+  // a remote one overrides it with one request.
+  virtual result<std::vector<std::vector<float>>> vectors_of(const std::vector<std::string>& ids,
+                                                             const vector_field& field) {
+    std::vector<std::vector<float>> out;
+    for (const std::string& id : ids) {
+      auto v = vector_of(id, field);
+      if (!v) return v.error();
+      out.push_back(std::move(*v));
+    }
+    return out;
+  }
   virtual result<bool> remove(const std::string& id) = 0;  // false: there was no such image
   // What each configured vector field takes, by field name (raw vectors, quantised copies, graph).
   // May be slow (Elasticsearch reads every segment): callers memoise it.

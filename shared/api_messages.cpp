@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <stdexcept>
 
@@ -23,6 +25,22 @@ std::string dump(const json& value) { return value.dump(-1, ' ', false, json::er
 
 bool is_blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
 
+// A float vector as JSON numbers in their shortest decimal form that reads back as the same float. json holds
+// numbers as doubles, and a float widened to double prints with 17 digits (0.1f: 0.10000000149011612): twice
+// the bytes for a 1024-dim vector, and no more exact.
+json float_vector_json(const std::vector<float>& values) {
+  json out = json::array();
+  char text[32];
+  for (float v : values) {
+    for (int digits = 6; digits <= 9; ++digits) {
+      std::snprintf(text, sizeof text, "%.*g", digits, static_cast<double>(v));
+      if (std::strtof(text, nullptr) == v) break;
+    }
+    out.push_back(std::strtod(text, nullptr));
+  }
+  return out;
+}
+
 json embedder_to_json(const embedder_info& e) {
   return {{"model", e.model}, {"label", e.label}, {"stand_in", e.stand_in}};
 }
@@ -35,6 +53,12 @@ embedder_info embedder_from_json(const json& j) {
 int default_num_candidates(int k) { return std::min(10000, std::max(100, k * 10)); }
 
 namespace {
+// "return_vectors": search and knn take it alike.
+result<bool> read_return_vectors(const json& value) {
+  if (!value.is_boolean()) return bad_field("'return_vectors' must be true or false");
+  return value.get<bool>();
+}
+
 // num_candidates is checked once k is known, whatever the order of the fields.
 std::optional<api_error> check_num_candidates(int num_candidates, int k) {
   if (num_candidates != 0 && num_candidates < k)
@@ -90,10 +114,15 @@ result<search_request> search_request_parse(std::string_view body) {
       if (!id) return id.error();
       request.id = *id;
       ++given;
+    } else if (key == "return_vectors") {
+      auto flag = read_return_vectors(value);
+      if (!flag) return flag.error();
+      request.return_vectors = *flag;
     } else if (auto read = read_knn_option(key, value, request.k, request.dims, request.num_candidates, request.tags)) {
       if (!*read) return read->error();
     } else {
-      return json_fields::unknown_field(key, "the search request", "text, image or id, k, dims, num_candidates, tags");
+      return json_fields::unknown_field(key, "the search request",
+                                        "text, image or id, k, dims, num_candidates, tags, return_vectors");
     }
   }
   if (given == 0) return bad_field("give 'text' or 'image' (or the 'id' of an indexed image) to search for");
@@ -153,10 +182,14 @@ result<knn_request> knn_request_parse(std::string_view body) {
       auto v = json_fields::vector(value, "vector", limits::min_dims, limits::full_dims);
       if (!v) return v.error();
       request.vector = std::move(*v);
+    } else if (key == "return_vectors") {
+      auto flag = read_return_vectors(value);
+      if (!flag) return flag.error();
+      request.return_vectors = *flag;
     } else if (auto read = read_knn_option(key, value, request.k, request.dims, request.num_candidates, request.tags)) {
       if (!*read) return read->error();
     } else {
-      return json_fields::unknown_field(key, "the knn request", "vector, k, num_candidates, dims, tags");
+      return json_fields::unknown_field(key, "the knn request", "vector, k, num_candidates, dims, tags, return_vectors");
     }
   }
   if (request.vector.empty()) return bad_field("'vector' is missing");
@@ -325,6 +358,17 @@ std::string search_request_to_json(const search_request& request) {
   if (!request.tags.empty()) body["tags"] = request.tags;
   if (request.k > 0) body["k"] = request.k;
   if (request.dims > 0) body["dims"] = request.dims;
+  if (request.return_vectors) body["return_vectors"] = true;
+  return dump(body);
+}
+
+std::string knn_request_to_json(const knn_request& request) {
+  json body = {{"vector", float_vector_json(request.vector)}};
+  if (request.num_candidates > 0) body["num_candidates"] = request.num_candidates;
+  if (!request.tags.empty()) body["tags"] = request.tags;
+  if (request.k > 0) body["k"] = request.k;
+  if (request.dims > 0) body["dims"] = request.dims;
+  if (request.return_vectors) body["return_vectors"] = true;
   return dump(body);
 }
 
@@ -338,6 +382,7 @@ std::string search_response_to_json(const search_response& response) {
       h["width"] = hit.width;
       h["height"] = hit.height;
     }
+    if (!hit.vector.empty()) h["vector"] = float_vector_json(hit.vector);
     hits.push_back(std::move(h));
   }
   json body = {
@@ -353,6 +398,7 @@ std::string search_response_to_json(const search_response& response) {
       {"threshold", response.threshold ? json(std::round(double(*response.threshold) * 1e6) / 1e6) : json(nullptr)},
       {"threshold_source", response.threshold_source},
   };
+  if (!response.query_vector.empty()) body["query_vector"] = float_vector_json(response.query_vector);
   return dump(body);
 }
 
@@ -373,6 +419,7 @@ result<search_response> search_response_parse(std::string_view body) {
       hit.width = h.value("width", 0);
       hit.height = h.value("height", 0);
       hit.strong = h.value("strong", true);
+      if (h.contains("vector")) hit.vector = h.at("vector").get<std::vector<float>>();
       response.hits.push_back(std::move(hit));
     }
     const json& took = j.at("took_ms");
@@ -387,6 +434,7 @@ result<search_response> search_response_parse(std::string_view body) {
                                                : query_modality::text;
     if (j.contains("threshold") && j.at("threshold").is_number()) response.threshold = j.at("threshold").get<float>();
     response.threshold_source = j.value("threshold_source", "");
+    if (j.contains("query_vector")) response.query_vector = j.at("query_vector").get<std::vector<float>>();
     return response;
   } catch (const json::exception& e) {
     return api_error{error_type::invalid_json, std::string("unexpected search response: ") + e.what()};

@@ -20,6 +20,9 @@ struct search_request {
   int dims = 0;              // 0 means "the largest configured field"
   int num_candidates = 0;    // 0 means "enough for k"
   std::vector<std::string> tags;  // only images with at least one of these tags
+  // Also answer with the query's vector and each hit's stored vector (at the searched field's dims): what a
+  // client needs to refine the query itself (Rocchio in the browser) and search again through /api/v1/knn.
+  bool return_vectors = false;
 };
 result<search_request> search_request_parse(std::string_view body);
 std::string search_request_to_json(const search_request& request);
@@ -43,8 +46,10 @@ struct knn_request {
   int num_candidates = 0;
   int dims = 0;  // 0 means the vector's length
   std::vector<std::string> tags;
+  bool return_vectors = false;  // as in search_request: the query's vector back, and each hit's
 };
 result<knn_request> knn_request_parse(std::string_view body);
+std::string knn_request_to_json(const knn_request& request);
 
 // POST /api/v1/images (admin)
 struct image_upload {
@@ -101,6 +106,7 @@ struct search_hit {
   std::string caption;
   int width = 0, height = 0;  // of the original image, in pixels (0: not known)
   bool strong = true;  // at or above the threshold for the query's modality (match_thresholds.h)
+  std::vector<float> vector;  // its stored vector, when the request asked for vectors (else empty)
 };
 
 struct search_timing {
@@ -121,6 +127,7 @@ struct search_response {
   query_modality modality = query_modality::text;
   std::optional<float> threshold;
   std::string threshold_source;
+  std::vector<float> query_vector;  // the vector searched with, when the request asked for vectors (else empty)
 };
 std::string search_response_to_json(const search_response& response);
 result<search_response> search_response_parse(std::string_view body);

@@ -8,6 +8,7 @@ namespace {
 
 constexpr const char* health_path = "/healthz";
 constexpr const char* search_path = "/api/v1/search";
+constexpr const char* knn_path = "/api/v1/knn";
 constexpr const char* images_path = "/api/v1/images/";
 constexpr const char* add_images_path = "/api/v1/images";
 
@@ -78,6 +79,12 @@ void api_get_health(std::function<void(api_outcome<health_report>)> done) {
 
 void api_search(const search_request& request, std::function<void(api_outcome<search_response>)> done) {
   http_post_json(search_path, search_request_to_json(request), [done = std::move(done)](http_response response) {
+    done(outcome_from<search_response>(response, search_response_parse));
+  });
+}
+
+void api_knn(const knn_request& request, std::function<void(api_outcome<search_response>)> done) {
+  http_post_json(knn_path, knn_request_to_json(request), [done = std::move(done)](http_response response) {
     done(outcome_from<search_response>(response, search_response_parse));
   });
 }

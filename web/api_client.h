@@ -28,6 +28,8 @@ struct api_outcome {
 
 void api_get_health(std::function<void(api_outcome<health_report>)> done);
 void api_search(const search_request& request, std::function<void(api_outcome<search_response>)> done);
+// A kNN search with a vector the page computed (refine by example): no embedding.
+void api_knn(const knn_request& request, std::function<void(api_outcome<search_response>)> done);
 // Admin: stores a batch of images (POST /api/v1/images). The token goes into the Authorization header and
 // nowhere else.
 void api_add_images(const std::vector<image_upload>& images, const std::string& admin_token,

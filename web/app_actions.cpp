@@ -2,7 +2,9 @@
 
 #include "api_client.h"
 #include "api_limits.h"
+#include "compare_actions.h"
 #include "image_query.h"
+#include "refine_by_example.h"
 
 namespace polylens::web {
 
@@ -26,6 +28,7 @@ void app_refresh_health(app_state& state) {
 }
 
 void app_search(app_state& state, thumbnail_cache& thumbnails) {
+  if (state.compare.mode != compare_mode::search) return compare_request_run(state);  // the tabs' own searches
   image_query_clear(state, thumbnails);  // words now, not the image
   search_request request;
   request.text = state.query;
@@ -41,6 +44,7 @@ void app_search_for(app_state& state, thumbnail_cache& thumbnails, search_reques
   search.failure.reset();
 
   request.k = limits::default_k;
+  request.return_vectors = true;  // so results can be refined by example without embedding again
   api_search(request, [&state, &thumbnails, generation, kind, subject = std::move(subject)](
                           api_outcome<search_response> outcome) {
     search_state& search = state.search;
@@ -66,6 +70,7 @@ void app_search_for(app_state& state, thumbnail_cache& thumbnails, search_reques
     search.details.modality = response.modality;
     search.details.threshold = response.threshold;
     search.details.threshold_source = std::move(response.threshold_source);
+    refine_take_search(state, response.query_vector, response.dims);
     for (const search_hit& hit : search.hits) thumbnail_cache_request(thumbnails, hit.id);
   });
 }

@@ -8,6 +8,7 @@
 #include "api_client.h"
 #include "api_messages.h"
 #include "api_limits.h"
+#include "compare_state.h"
 #include "ingest_state.h"
 #include "script_text_state.h"
 #include "search_view_state.h"
@@ -54,6 +55,8 @@ struct app_state {
   css_rect text_box;
   bool text_secret = false;    // that field is a password field (the admin token)
   script_text_state text;      // the query box's text in other scripts, the language chips
+  compare_state compare;       // the Search | Dims | Languages tabs and their comparisons (compare_state.h)
+  refine_state refine;         // "more like this" / "less like this" marks and the re-ranking
 };
 
 // The embedder to describe in the banner and the test hook: the last search's if any, else /healthz's.

@@ -7,10 +7,12 @@
 #include <cstdio>
 #include <iterator>
 
+#include "compare_view.h"
 #include "ingest_panel.h"
 #include "language_chips.h"
 #include "query_text.h"
 #include "query_image_card.h"
+#include "refine_controls.h"
 #include "results_grid.h"
 #include "stats_strip.h"
 #include "ui_draw.h"
@@ -253,6 +255,8 @@ ui_intent app_ui_draw(app_state& state, const thumbnail_cache& thumbnails, float
     ImGui::Dummy(ImVec2(width, text_size(ui_size::meta, state.drop_hint.c_str(), width - line - px(6)).y));
   }
   ImGui::SetCursorScreenPos(ImVec2(left, ImGui::GetCursorScreenPos().y + px(10)));
+  draw_compare_tabs(state, left, width, px);  // Search | Dims | Languages (compare_view.h)
+  ImGui::SetCursorScreenPos(ImVec2(left, ImGui::GetCursorScreenPos().y + px(6)));
   if (draw_language_chips(state, left, width, px)) intent.search = true;
   draw_query_image_card(state, thumbnails, left, width, px);  // the image searched with, if any
   ImGui::SetCursorScreenPos(ImVec2(left, ImGui::GetCursorScreenPos().y + px(8)));
@@ -272,10 +276,13 @@ ui_intent app_ui_draw(app_state& state, const thumbnail_cache& thumbnails, float
   } else {
     state.ingest.token_focused = false;
   }
-  if (state.search.hits.empty() && state.search.status != search_status::done) {
+  if (state.compare.mode != compare_mode::search) {
+    draw_compare_view(state, thumbnails, width, px);  // the comparison's columns instead of the grid
+  } else if (state.search.hits.empty() && state.search.status != search_status::done) {
     if (state.search.status != search_status::searching) draw_empty_page(width, px);
   } else {
     // Wider than the text column on big screens: more columns rather than margins.
+    draw_refine_bar(state, width, px);  // what the ranking is, and Reset (refine_controls.h)
     const float grid_width = results_grid_width(full_width, px);
     ImGui::SetCursorScreenPos(
         ImVec2(viewport->Pos.x + std::floor((full_width - grid_width) * 0.5f), ImGui::GetCursorScreenPos().y));

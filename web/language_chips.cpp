@@ -28,13 +28,13 @@ constexpr language_name language_names[] = {
     {"ko", "한국어"}, {"el", "Ελληνικά"},
 };
 
+}  // namespace
+
 const char* language_label(const char* code) {
   for (const language_name& l : language_names)
     if (std::strcmp(l.code, code) == 0) return l.name;
   return code;  // a language added to queries.tsv without a name here still gets a chip
 }
-
-}  // namespace
 
 bool draw_language_chips(app_state& state, float left, float width, const ui_scale& px) {
   script_text_state& text = state.text;

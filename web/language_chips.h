@@ -10,6 +10,9 @@ namespace polylens::web {
 
 // Draws the chips in rows across [left, left + width] at the cursor. Returns whether one was clicked (the query
 // is then in state.query, ready to search).
+// The language's own name ("Español", "日本語") for a queries.tsv column code; the code itself when unknown.
+const char* language_label(const char* code);
+
 bool draw_language_chips(app_state& state, float left, float width, const ui_scale& px);
 
 }  // namespace polylens::web

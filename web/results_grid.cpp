@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <string>
 
+#include "refine_controls.h"
 #include "search_view_text.h"
 #include "ui_theme.h"
 
@@ -254,8 +255,12 @@ void draw_results_grid(app_state& state, const thumbnail_cache& thumbnails, floa
         const ImVec2 pos(origin.x + (i - row_start) * (tile_width + gap), origin.y);
         const search_hit& hit = search.hits[i];
         const bool focused = view.keyboard && view.focused == i;
-        if (draw_tile(hit, i + 1, thumbnail_cache_find(thumbnails, hit.id), pos, tile_width, row_height, layout,
-                      alpha * (hit.strong ? 1.0f : weak_alpha), focused, px)) {
+        const float tile_alpha = alpha * (hit.strong ? 1.0f : weak_alpha);
+        const bool clicked = draw_tile(hit, i + 1, thumbnail_cache_find(thumbnails, hit.id), pos, tile_width,
+                                       row_height, layout, tile_alpha, focused, px);
+        // "More / less like this" sit on the card: a click on them is theirs, not the card's.
+        const bool on_refine = draw_refine_card_buttons(state, i, pos.x + tile_width, pos.y, tile_alpha, px);
+        if (clicked && !on_refine) {
           view.open = i;
           view.focused = i;
           view.keyboard = false;  // the mouse chose: no ring until the keyboard is used again

@@ -11,6 +11,9 @@
 
 #include "image_query.h"
 #include "query_image_card.h"
+#include "compare_actions.h"
+#include "refine_by_example.h"
+#include "refine_controls.h"
 #include "search_view_text.h"
 #include "stats_strip.h"
 
@@ -159,6 +162,7 @@ void results_view_keyboard(app_state& state) {
     }
     return;
   }
+  compare_keyboard(state);  // 1 / 2 / 3: the tabs; [ and ]: the concept (compare_actions.h)
   if (n == 0) return;
 
   const bool any_arrow = pressed(ImGuiKey_LeftArrow) || pressed(ImGuiKey_RightArrow) || pressed(ImGuiKey_UpArrow) ||
@@ -189,6 +193,7 @@ void results_view_keyboard(app_state& state) {
       to = above;
     }
     if (to != v.focused) focus_card(v, to);
+    refine_keyboard(state, v.focused);  // + / − / 0: refine by example (refine_controls.h)
     if (pressed(ImGuiKey_Enter) || pressed(ImGuiKey_KeypadEnter) || pressed(ImGuiKey_Space)) v.open = v.focused;
     else if (pressed(ImGuiKey_M)) v.request_similar = v.focused;
     else if (pressed(ImGuiKey_Escape)) {
@@ -199,6 +204,8 @@ void results_view_keyboard(app_state& state) {
 }
 
 void results_view_after_frame(app_state& state, thumbnail_cache& thumbnails) {
+  compare_after_frame(state, thumbnails);  // the comparison tabs' searches (compare_actions.h)
+  refine_after_frame(state, thumbnails);   // marks and Reset (refine_by_example.h)
   results_view_state& v = state.results;
   const std::vector<search_hit>& hits = state.search.hits;
   if (v.request_clear_image) {

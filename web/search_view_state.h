@@ -17,6 +17,7 @@ enum class query_kind {
   text,     // the query box's words
   image,    // a dropped or pasted image, shrunk here and uploaded
   similar,  // "more like this": an indexed image's stored vector, nothing uploaded
+  refined,  // refine by example: the last query moved by the marked results, in the browser (refine_by_example.h)
 };
 const char* query_kind_name(query_kind kind);
 

@@ -10,6 +10,7 @@ const char* query_kind_name(query_kind kind) {
     case query_kind::text: return "text";
     case query_kind::image: return "image";
     case query_kind::similar: return "similar";
+    case query_kind::refined: return "refined";
   }
   return "text";
 }
@@ -24,6 +25,7 @@ std::string query_subject_phrase(const search_details& details) {
     case query_kind::image:
       return details.subject == pasted_image_name ? "the pasted image" : "the image " + quoted(details.subject);
     case query_kind::similar: return "images like " + quoted(details.subject);
+    case query_kind::refined: return quoted(details.subject) + ", refined by example";
   }
   return quoted(details.subject);
 }

@@ -12,7 +12,7 @@
 namespace polylens::web {
 
 const char* stats_cache_word(const search_details& details) {
-  if (details.kind == query_kind::similar) return "none";
+  if (details.kind == query_kind::similar || details.kind == query_kind::refined) return "none";
   return details.cached ? "hit" : "miss";
 }
 
@@ -29,6 +29,8 @@ std::vector<stats_chip> stats_strip_chips(const app_state& state) {
   chips.push_back({count, {}, false});
   if (d.kind == query_kind::similar)
     chips.push_back({"embed: none", "More like this searches with the image's stored vector: nothing is embedded.", false});
+  else if (d.kind == query_kind::refined)
+    chips.push_back({"embed: none", "Refined by example: the page moved the query vector itself, nothing is embedded.", false});
   else
     chips.push_back({"embed " + format_ms(search.took_ms.embed_ms), "Asking the embedder (or its cache) for the query's vector", false});
   chips.push_back({"kNN " + format_ms(search.took_ms.knn_ms), "The nearest-neighbour search in the vector store", false});

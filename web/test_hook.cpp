@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "compare_view.h"
 #include "ingest_panel.h"
 #include "results_view.h"
 
@@ -111,6 +112,7 @@ std::string test_hook_state_json(const app_state& state, const thumbnail_cache& 
       {"text", script_text_json(state.text)},
   };
   results_view_hook(snapshot, state, thumbnails);  // match, stats, query_image, results_ui, viewport
+  compare_hook(snapshot, state);                    // compare, refine
   return snapshot.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -20,7 +20,9 @@
 //             "browser_text": {"cached", "rendered"}}},
 //    and the results view's keys (results_view.cpp: results_view_hook): each hit's "strong", "tags",
 //    "caption", "width", "height", "tile"; "search_kind", "match", "stats", "query_image", "results_ui",
-//    "viewport"}
+//    "viewport"; and the comparison tabs' and refine by example's (compare_view.cpp: compare_hook): "compare"
+//    {"mode", "runs", "answered", "columns": [{"label", "lang", "query", "dims", "ids", "took_ms", "agreement", ...}],
+//    "tabs", ...}, "refine" {"available", "marks", "refining", "refines", "more_buttons", "less_buttons", ...}}
 #pragma once
 #include <string>
 

@@ -320,7 +320,7 @@ test('"more like this" with the mouse: click a card, then the button; the image 
   await click(open.results_ui.detail.more_like_this_button, 'More like this');
   const sent = JSON.parse((await answer).request().postData());
   const response = await (await answer).json();
-  assert.deepEqual(sent, { id: target.id, k: 12 });
+  assert.deepEqual(sent, { id: target.id, k: 12, return_vectors: true }); // vectors: for refine by example
   const state = await settled(page, await waitForState(page, (s) => s.status === 'done' && s.searches_answered > answered, 'more like this'));
   await waitForState(page, (s) => s.query_image?.preview_ready, 'the card shows the image');
   await screenshot(page, 'results-more-like-this');

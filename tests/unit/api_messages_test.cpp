@@ -331,3 +331,56 @@ TEST(images_response, round_trips_each_status) {
   ASSERT_FALSE(unknown);
   EXPECT_NE(unknown.error().message.find("maybe"), std::string::npos);
 }
+
+// ---- return_vectors: what the browser needs to refine a query by example ----------------------------------
+
+TEST(return_vectors, search_and_knn_requests_take_a_boolean_and_round_trip) {
+  search_request in;
+  in.text = "gato";
+  in.return_vectors = true;
+  auto out = search_request_parse(search_request_to_json(in));
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_TRUE(out->return_vectors);
+  EXPECT_FALSE(search_request_parse(R"({"text":"gato"})")->return_vectors);
+
+  knn_request knn;
+  knn.vector.assign(64, 0.0f);
+  knn.vector[3] = 1.0f;
+  knn.k = 5;
+  knn.return_vectors = true;
+  auto knn_out = knn_request_parse(knn_request_to_json(knn));
+  ASSERT_TRUE(knn_out) << knn_out.error().message;
+  EXPECT_TRUE(knn_out->return_vectors);
+  EXPECT_EQ(knn_out->k, 5);
+  EXPECT_EQ(knn_out->vector, knn.vector);
+
+  for (const char* body : {R"({"text":"gato","return_vectors":"yes"})", R"({"text":"gato","return_vectors":1})"}) {
+    auto r = search_request_parse(body);
+    ASSERT_FALSE(r) << body;
+    EXPECT_EQ(r.error().message, "'return_vectors' must be true or false");
+  }
+}
+
+TEST(return_vectors, the_response_carries_the_query_and_hit_vectors_only_when_set) {
+  search_response in;
+  search_hit hit;
+  hit.id = "abc";
+  in.hits = {hit};
+  EXPECT_EQ(search_response_to_json(in).find("vector"), std::string::npos);
+  in.hits[0].vector = {0.5f, -0.25f};
+  in.query_vector = {1.0f, 0.0f};
+  auto out = search_response_parse(search_response_to_json(in));
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->query_vector, (std::vector<float>{1.0f, 0.0f}));
+  EXPECT_EQ(out->hits[0].vector, (std::vector<float>{0.5f, -0.25f}));
+}
+
+TEST(return_vectors, vectors_are_written_in_their_shortest_exact_form) {
+  search_response in;
+  in.query_vector = {0.1f, -0.031234567f, 1.0f, 1e-8f};  // the second is closest to -0.031234566 as a float
+  const std::string json = search_response_to_json(in);
+  EXPECT_NE(json.find("\"query_vector\":[0.1,-0.031234566,1.0,1e-08]"), std::string::npos) << json;
+  auto out = search_response_parse(json);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->query_vector, in.query_vector);  // exactly the same floats
+}

@@ -1,0 +1,113 @@
+// return_vectors on /api/v1/search and /api/v1/knn: what the browser needs to refine a query by example
+// (Rocchio on its own vectors, then a kNN search) without asking the embedder again. Real proxy, real store,
+// the Jina test double; every bad-input case asserts the status and the error envelope.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, postJson, uniqueIndexName } from '../lib/stack.mjs';
+
+const index = uniqueIndexName('polylens-vectors');
+let double, proxy;
+
+before(async () => {
+  double = await startDouble();
+  const env = proxyEnv({ double, index });
+  const indexed = await runIndexer({ env });
+  assert.equal(indexed.code, 0, indexed.stderr);
+  proxy = await startProxy({ env });
+});
+
+after(async () => {
+  await proxy?.stop();
+  await double?.stop();
+  await deleteIndex(index);
+});
+
+const api = (route, body) => postJson(`${proxy.url}/api/v1/${route}`, body);
+const embedCalls = async () => (await (await fetch(`${double.url}/_control/stats`)).json()).embedding_requests;
+const dot = (a, b) => a.reduce((s, x, i) => s + x * b[i], 0);
+const norm = (a) => Math.sqrt(dot(a, a));
+
+test('search with return_vectors answers the query vector and each hit\'s, at the field\'s dims', async () => {
+  for (const dims of [1024, 256]) {
+    const r = await api('search', { text: 'a cat', k: 5, dims, return_vectors: true });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.dims, dims);
+    assert.equal(r.json.query_vector.length, dims);
+    assert.ok(Math.abs(norm(r.json.query_vector) - 1) < 1e-3, 'the query vector is unit length');
+    assert.equal(r.json.hits.length, 5);
+    for (const hit of r.json.hits) {
+      assert.equal(hit.vector.length, dims, `${hit.id} has a ${dims}-dim vector`);
+      // The score is the cosine of the two vectors the answer carries (int8 fields: close, not exact).
+      const cosine = dot(r.json.query_vector, hit.vector) / norm(hit.vector);
+      assert.ok(Math.abs(cosine - hit.score) < (dims === 1024 ? 1e-3 : 0.05), `${hit.id}: cosine ${cosine} vs score ${hit.score}`);
+    }
+    assert.equal(typeof r.json.took_ms.knn, 'number');
+  }
+});
+
+test('without return_vectors the answer carries no vectors', async () => {
+  const r = await api('search', { text: 'a cat', k: 3 });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.query_vector, undefined);
+  assert.ok(r.json.hits.every((h) => h.vector === undefined));
+  const k = await api('knn', { vector: (await api('search', { text: 'a cat', k: 1, return_vectors: true })).json.query_vector, k: 3 });
+  assert.equal(k.status, 200, k.text);
+  assert.ok(k.json.hits.every((h) => h.vector === undefined));
+});
+
+test('a Rocchio step done by the caller re-ranks through /api/v1/knn with no embed call', async () => {
+  const first = await api('search', { text: 'a cat', k: 12, return_vectors: true });
+  assert.equal(first.status, 200, first.text);
+  const before = await embedCalls();
+  // The caller likes the 6th hit: q' = q + 0.75·liked, normalised.
+  const liked = first.json.hits[5];
+  const moved = first.json.query_vector.map((x, i) => x + 0.75 * liked.vector[i]);
+  const n = norm(moved);
+  const r = await api('knn', { vector: moved.map((x) => x / n), k: 12, return_vectors: true });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(await embedCalls(), before, 'no embed call');
+  assert.equal(r.json.took_ms.embed, 0);
+  assert.equal(r.json.usage.tokens, 0);
+  assert.equal(r.json.query_vector.length, 1024);
+  assert.ok(r.json.hits.every((h) => h.vector?.length === 1024));
+  const rankBefore = first.json.hits.findIndex((h) => h.id === liked.id);
+  const rankAfter = r.json.hits.findIndex((h) => h.id === liked.id);
+  assert.ok(rankAfter >= 0 && rankAfter < rankBefore, `the liked image moves up: #${rankBefore + 1} -> #${rankAfter + 1}`);
+});
+
+test('search by id returns the stored vector as the query vector', async () => {
+  const first = await api('search', { text: 'a cat', k: 1, return_vectors: true });
+  const id = first.json.hits[0].id;
+  const r = await api('search', { id, k: 3, return_vectors: true });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.query_vector, first.json.hits[0].vector);
+});
+
+test('bad input: return_vectors that is not a boolean -> 400 invalid_request naming the field', async () => {
+  const vector = Array.from({ length: 256 }, (_, i) => (i === 0 ? 1 : 0));
+  const cases = [
+    ['search', { text: 'cat', return_vectors: 'yes' }],
+    ['search', { text: 'cat', return_vectors: 1 }],
+    ['knn', { vector, return_vectors: null }],
+    ['knn', { vector, return_vectors: [true] }],
+  ];
+  for (const [route, body] of cases) {
+    const r = await api(route, body);
+    assert.equal(r.status, 400, `${route} ${JSON.stringify(body.return_vectors)}`);
+    assert.deepEqual(r.json, {
+      error: { code: 400, type: 'invalid_request', message: "'return_vectors' must be true or false" },
+    });
+  }
+});
+
+test('bad input: an unknown field is still refused, and the message now lists return_vectors', async () => {
+  const r = await api('search', { text: 'cat', vectors: true });
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error.type, 'invalid_request');
+  assert.equal(r.json.error.code, 400);
+  assert.match(r.json.error.message, /unknown field 'vectors'.*return_vectors/);
+  const k = await api('knn', { vector: Array(256).fill(0.1), return_vector: true });
+  assert.equal(k.status, 400);
+  assert.equal(k.json.error.type, 'invalid_request');
+  assert.match(k.json.error.message, /unknown field 'return_vector'.*return_vectors/);
+});

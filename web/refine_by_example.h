@@ -1,0 +1,24 @@
+// Refine by example: mark results "more like this" (+1) or "less like this" (-1) and the page re-ranks them
+// itself. The search answered with its query vector and every hit's vector (return_vectors); Rocchio
+// (shared/rocchio.h) moves the query towards the liked and away from the disliked, and /api/v1/knn searches
+// with the moved vector. No embedding is asked for: the marks cost no tokens. Reset puts the search's own
+// ranking back, without a request.
+#pragma once
+#include <vector>
+
+#include "app_state.h"
+#include "thumbnail_cache.h"
+
+namespace polylens::web {
+
+// A search answered: keep its vector and its hits' (marks of an older search are dropped).
+void refine_take_search(app_state& state, const std::vector<float>& query_vector, int dims);
+// Whether the shown results can be refined: a search answered with its vectors, and nothing newer is on its way.
+bool refine_available(const app_state& state);
+// Asks (for after the frame) to mark result `index`: the same mark again takes it off.
+void refine_request_mark(app_state& state, int index, int value);
+void refine_request_reset(app_state& state);
+// After the frame: the marks and Reset asked for, then the re-ranking they call for.
+void refine_after_frame(app_state& state, thumbnail_cache& thumbnails);
+
+}  // namespace polylens::web
