@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "ingest_panel.h"
+#include "kiosk.h"
+#include "proxy_endpoint.h"
 #include "results_view.h"
 
 namespace polylens::web {
@@ -94,6 +96,7 @@ std::string test_hook_state_json(const app_state& state, const thumbnail_cache& 
   json snapshot = {
       {"ready", app_is_ready(state)},
       {"frame", state.frame},
+      {"frame_ms_total", state.frame_ms_total},
       {"query", std::string(state.query)},
       {"status", search_status_name(state.search.status)},
       {"error", failure_json(state.search.failure)},
@@ -111,6 +114,12 @@ std::string test_hook_state_json(const app_state& state, const thumbnail_cache& 
       {"text", script_text_json(state.text)},
   };
   results_view_hook(snapshot, state, thumbnails);  // match, stats, query_image, results_ui, viewport
+  const proxy_endpoint& endpoint = proxy_endpoint_current();
+  snapshot["connection"] = {{"resolved", endpoint.resolved}, {"source", proxy_source_name(endpoint.source)},
+                            {"proxy", proxy_display_name()}, {"problem", proxy_problem_name(state.connection.problem)},
+                            {"checking", state.connection.checking}, {"attempts", state.connection.attempts},
+                            {"retry_button", rect_json(state.connection.retry_button)}};
+  kiosk_hook(snapshot, state);  // kiosk mode, the attract loop
   return snapshot.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
