@@ -80,6 +80,7 @@ try {
     ['Latin (English)', 'Eiffel Tower'],
     ['Cyrillic (Russian)', column('ru')[0]],
     ['CJK (Japanese)', column('ja')[0]],
+    ['Hangul (Korean)', column('ko')[0]],
     ['Arabic', column('ar')[0]],
     ['Hebrew', column('he')[0]],
     ['Devanagari (Hindi)', column('hi')[0]],
@@ -101,15 +102,15 @@ try {
   await until(page, (s) => s.ready);
   await page.evaluate(async () => {
     const text = window.Module.browserText;
-    text.request(31);  // every script font
+    text.request(31 | 128);  // every script font
     await Promise.all(text.fonts.map((f) => f.face.loaded));
   });
   console.log(`\nBrowser-drawn strings: canvas fillText + texImage2D, ${rounds} rounds of the 40 sample queries, 18 px;`);
   console.log('the median of 3 runs. Caret: one DOM Range layout per string (the caret at its end).\n');
   console.log('| language | ms per 100 strings | caret: ms per 100 | mean texture (px) |');
   console.log('|---|--:|--:|--:|');
-  const bits = { en: 0, ru: 0, ja: 0, ar: 1, he: 2, hi: 4, bn: 8, th: 16 };
-  for (const lang of ['en', 'ru', 'ja', 'ar', 'he', 'hi', 'bn', 'th']) {
+  const bits = { en: 0, ru: 0, ja: 0, ko: 128, ar: 1, he: 2, hi: 4, bn: 8, th: 16 };
+  for (const lang of ['en', 'ru', 'ja', 'ko', 'ar', 'he', 'hi', 'bn', 'th']) {
     const strings = column(lang);
     const result = await page.evaluate(({ strings, rounds, scripts }) => {
       const text = window.Module.browserText;

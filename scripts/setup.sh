@@ -11,7 +11,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # ---- Debian packages -------------------------------------------------------------------------
 apt_packages=(build-essential cmake ninja-build pkg-config git curl ca-certificates openssl unzip xz-utils dpkg-dev
-              emscripten chromium fonts-dejavu-core fonts-droid-fallback fonts-noto-core libcpp-httplib-dev nlohmann-json3-dev libssl-dev libgtest-dev
+              emscripten chromium fonts-dejavu-core fonts-droid-fallback fonts-noto-core fonts-nanum libcpp-httplib-dev nlohmann-json3-dev libssl-dev libgtest-dev
               libwebp-dev clang-14 libclang-rt-14-dev  # WebP decoding natively; the libFuzzer targets (tests/fuzz)
               libjpeg62-turbo-dev)
 command -v node >/dev/null || apt_packages+=(nodejs npm)

@@ -29,7 +29,7 @@ constexpr script_range ranges[] = {
     {0x0A00, 0x0DFF, script_other_complex, false},  // Gurmukhi, Gujarati, Oriya, Tamil, Telugu, Kannada, ..., Sinhala
     {0x0E00, 0x0E7F, script_thai, false},
     {0x0E80, 0x109F, script_other_complex, false},  // Lao, Tibetan, Myanmar
-    {0x1100, 0x11FF, script_cjk, false},            // Hangul Jamo
+    {0x1100, 0x11FF, script_hangul, false},         // Hangul Jamo
     {0x1700, 0x18AF, script_other_complex, false},  // Philippine scripts, Khmer, Mongolian
     {0x1900, 0x1AFF, script_other_complex, false},  // Limbu, Tai Le, New Tai Lue, Buginese, Tai Tham, combining marks
     {0x1B00, 0x1C4F, script_other_complex, false},  // Balinese, Sundanese, Batak, Lepcha
@@ -37,13 +37,15 @@ constexpr script_range ranges[] = {
     {0x1DC0, 0x1DFF, script_other_complex, false},  // combining diacritical marks supplement
     {0x20D0, 0x20FF, script_other_complex, false},  // combining marks for symbols
     {0x2E80, 0x2FDF, script_cjk, false},            // CJK radicals, Kangxi radicals
-    {0x2FF0, 0x9FFF, script_cjk, false},  // CJK symbols and punctuation, kana, Bopomofo, Hangul compatibility, Han
+    {0x2FF0, 0x312F, script_cjk, false},     // CJK symbols and punctuation, kana, Bopomofo
+    {0x3130, 0x318F, script_hangul, false},  // Hangul compatibility Jamo
+    {0x3190, 0x9FFF, script_cjk, false},     // Kanbun, Bopomofo extended, CJK strokes, kana extensions, Han
     {0xA840, 0xA8FF, script_other_complex, false},  // Phags-pa, Saurashtra, Devanagari Extended
     {0xA900, 0xA95F, script_other_complex, false},  // Kayah Li, Rejang
-    {0xA960, 0xA97F, script_cjk, false},            // Hangul Jamo Extended-A
+    {0xA960, 0xA97F, script_hangul, false},         // Hangul Jamo Extended-A
     {0xA980, 0xAAFF, script_other_complex, false},  // Javanese, Myanmar Extended, Cham, Tai Viet
     {0xABC0, 0xABFF, script_other_complex, false},  // Meetei Mayek
-    {0xAC00, 0xD7FF, script_cjk, false},            // Hangul syllables, Jamo Extended-B
+    {0xAC00, 0xD7FF, script_hangul, false},         // Hangul syllables, Jamo Extended-B
     {0xF900, 0xFAFF, script_cjk, false},            // CJK compatibility ideographs
     {0xFB1D, 0xFB4F, script_hebrew, true},          // Hebrew presentation forms
     {0xFB50, 0xFDFF, script_arabic, true},          // Arabic presentation forms A

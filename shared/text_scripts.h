@@ -21,12 +21,15 @@ enum text_script : unsigned {
   script_bengali = 1u << 3,
   script_thai = 1u << 4,
   script_other_complex = 1u << 5,  // other right-to-left or shaped scripts, combining marks, emoji: system fonts
-  script_cjk = 1u << 6,            // Han, kana, Hangul, CJK punctuation and full-width forms
+  script_cjk = 1u << 6,            // Han, kana, CJK punctuation and full-width forms: ImGui's CJK font
+  script_hangul = 1u << 7,         // Hangul: the CJK font has none, so the browser draws it (NanumGothic)
 };
 
-// Scripts ImGui's atlas cannot draw right, whatever font it has: right-to-left or shaped.
+// Scripts ImGui's atlas cannot draw right, whatever font it has: right-to-left or shaped. And Hangul: Droid Sans
+// Fallback, the atlas's CJK font, has no Hangul syllables; the browser draws them with NanumGothic.
 constexpr unsigned scripts_needing_browser =
-    script_arabic | script_hebrew | script_devanagari | script_bengali | script_thai | script_other_complex;
+    script_arabic | script_hebrew | script_devanagari | script_bengali | script_thai | script_other_complex |
+    script_hangul;
 
 // The scripts used in `utf8` (a bit set of text_script). Invalid UTF-8 counts as nothing.
 unsigned text_scripts(std::string_view utf8);

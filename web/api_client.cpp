@@ -1,6 +1,7 @@
 #include "api_client.h"
 
 #include "http_fetch.h"
+#include "proxy_endpoint.h"
 
 namespace polylens::web {
 
@@ -13,7 +14,7 @@ constexpr const char* images_path = "/api/v1/images/";
 constexpr const char* add_images_path = "/api/v1/images";
 
 api_failure failure_from(const http_response& response) {
-  if (response.status == 0) return {"network_error", "cannot reach the proxy", 0, 0};
+  if (response.status == 0) return {"network_error", "cannot reach the proxy at " + proxy_display_name(), 0, 0};
   api_error error = api_error_from_response(response.status, response.body);
   return {std::string(error.type_name()), error.message, response.status, response.retry_after_seconds};
 }
@@ -59,11 +60,11 @@ std::string percent_encode(const std::string& text) {
 }  // namespace
 
 std::string api_thumbnail_url(const std::string& image_id) {
-  return images_path + percent_encode(image_id) + "/thumbnail";
+  return proxy_url(images_path + percent_encode(image_id) + "/thumbnail");
 }
 
 void api_get_health(std::function<void(api_outcome<health_report>)> done) {
-  http_get(health_path, [done = std::move(done)](http_response response) {
+  http_get(proxy_url(health_path), [done = std::move(done)](http_response response) {
     // A degraded proxy may answer 503 with a full report (status "degraded"): show it rather than "HTTP 503".
     if (response.status != 0 && (response.status < 200 || response.status >= 300)) {
       if (auto report = health_report_parse(response.body)) {
@@ -78,7 +79,7 @@ void api_get_health(std::function<void(api_outcome<health_report>)> done) {
 }
 
 void api_search(const search_request& request, std::function<void(api_outcome<search_response>)> done) {
-  http_post_json(search_path, search_request_to_json(request), [done = std::move(done)](http_response response) {
+  http_post_json(proxy_url(search_path), search_request_to_json(request), [done = std::move(done)](http_response response) {
     done(outcome_from<search_response>(response, search_response_parse));
   });
 }
@@ -92,7 +93,7 @@ void api_knn(const knn_request& request, std::function<void(api_outcome<search_r
 void api_add_images(const std::vector<image_upload>& images, const std::string& admin_token,
                     std::function<void(api_outcome<images_response>)> done) {
   http_post_json(
-      add_images_path, images_request_to_json(images),
+      proxy_url(add_images_path), images_request_to_json(images),
       [done = std::move(done)](http_response response) {
         done(outcome_from<images_response>(response, images_response_parse));
       },

@@ -1,5 +1,5 @@
-// The Polylens HTTP API as typed asynchronous calls (same origin as the page). Each call reports once, later,
-// with either the parsed answer or an api_failure the UI can show as it is.
+// The Polylens HTTP API as typed asynchronous calls, to the proxy that proxy_endpoint.h names (by default the page's
+// origin). Each call reports once, later, with either the parsed answer or an api_failure the UI can show as it is.
 #pragma once
 #include <functional>
 #include <optional>

@@ -5,6 +5,7 @@
 #include "compare_actions.h"
 #include "image_query.h"
 #include "refine_by_example.h"
+#include "proxy_endpoint.h"
 
 namespace polylens::web {
 
@@ -12,10 +13,30 @@ namespace polylens::web {
 
 void app_check_health(app_state& state) {
   state.health = {};
+  connection_state& connection = state.connection;
+  connection.checking = true;
+  ++connection.attempts;
   api_get_health([&state](api_outcome<health_report> outcome) {
-    state.health.loaded = true;
-    if (outcome.ok()) state.health.report = std::move(*outcome.value);
-    else state.health.failure = std::move(outcome.failure);
+    connection_state& connection = state.connection;
+    if (outcome.ok() || outcome.failure.http_status != 0) {
+      connection.problem = proxy_problem::none;
+      connection.checking = false;
+      state.health.loaded = true;
+      if (outcome.ok()) state.health.report = std::move(*outcome.value);
+      else state.health.failure = std::move(outcome.failure);
+      return;
+    }
+    // No HTTP answer: unreachable, or refused by CORS? The browser says neither; a no-cors probe tells.
+    proxy_endpoint_diagnose("/healthz", [&state, failure = std::move(outcome.failure)](proxy_problem problem) mutable {
+      if (problem == proxy_problem::cors_refused) {
+        failure.type = "cors_refused";
+        failure.message = "the proxy at " + proxy_display_name() + " refused this page's origin (CORS)";
+      }
+      state.connection.problem = problem;
+      state.connection.checking = false;
+      state.health.loaded = true;
+      state.health.failure = std::move(failure);
+    });
   });
 }
 
@@ -57,6 +78,8 @@ void app_search_for(app_state& state, thumbnail_cache& thumbnails, search_reques
       search.status = search_status::error;
       search.failure = std::move(outcome.failure);
       search.hits.clear();
+      // No HTTP answer: the proxy went away (or never was there); find out why and offer Retry.
+      if (search.failure->http_status == 0 && !state.connection.checking) app_check_health(state);
       return;
     }
     search_response& response = *outcome.value;

@@ -9,7 +9,9 @@
 #include "api_messages.h"
 #include "api_limits.h"
 #include "compare_state.h"
+#include "connection_state.h"
 #include "ingest_state.h"
+#include "kiosk_state.h"
 #include "script_text_state.h"
 #include "search_view_state.h"
 
@@ -40,6 +42,8 @@ struct app_state {
   // The query box's buffer: ImGui edits it in place. Its size is the proxy's limit, so the box cannot exceed it.
   char query[limits::max_query_text_bytes + 1] = {};
   health_state health;
+  connection_state connection;  // why the proxy gave no answer, if it did not (connection_state.h)
+  kiosk_state kiosk;            // ?kiosk=1: touch screen, no admin, attract loop when idle (kiosk.h)
   search_state search;
   ingest_state ingest;
   query_image_state query_image;  // the image searched with, if any
@@ -48,6 +52,7 @@ struct app_state {
   std::string drop_hint;
 
   int frame = 0;               // frames drawn so far
+  double frame_ms_total = 0;   // time spent in the frame function, summed over those frames (bench/web_client.mjs)
   bool fonts_loaded = false;   // DejaVu Sans, and the CJK fallback once asked for, are in the atlas
   css_rect query_box;          // where the query box was drawn last frame
   bool query_focused = false;  // the query box has the keyboard

@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "compare_view.h"
+#include "connection_panel.h"
 #include "ingest_panel.h"
 #include "language_chips.h"
 #include "query_text.h"
@@ -240,7 +241,8 @@ ui_intent app_ui_draw(app_state& state, const thumbnail_cache& thumbnails, float
   if (draw_search_row(state, left, width, px)) intent.search = true;
   ImGui::SetCursorScreenPos(ImVec2(left, ImGui::GetCursorScreenPos().y + px(2)));
   float button_space = 0;
-  if (draw_add_images_button(state, left, width, button_space, px)) intent.toggle_ingest_panel = true;
+  if (!state.kiosk.enabled && draw_add_images_button(state, left, width, button_space, px))
+    intent.toggle_ingest_panel = true;  // admin: never in kiosk mode
   draw_meta_line(state, left, width - button_space, px);
   if (!state.drop_hint.empty()) {
     // Files were dropped while the panel was closed: say where they should go rather than ignore them.
@@ -267,6 +269,8 @@ ui_intent app_ui_draw(app_state& state, const thumbnail_cache& thumbnails, float
   ImGui::BeginChild("results", ImVec2(viewport->Size.x, 0), ImGuiChildFlags_None, ImGuiWindowFlags_NoBackground);
   ImGui::SetCursorScreenPos(ImVec2(left, ImGui::GetCursorScreenPos().y));
   ImGui::BeginGroup();
+  if (draw_connection_panel(state, width, px)) intent.retry_connection = true;
+  if (state.connection.problem != proxy_problem::none) ImGui::Dummy(ImVec2(width, px(12)));
   if (state.ingest.panel_open) {
     const ingest_panel_intent panel = draw_ingest_panel(state, width, px);
     intent.toggle_ingest_panel |= panel.close;

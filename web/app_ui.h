@@ -13,6 +13,7 @@ struct ui_intent {
   bool toggle_ingest_panel = false;  // "Add images" or the panel's Close
   bool cancel_ingest = false;
   bool retry_ingest = false;
+  bool retry_connection = false;  // the connection panel's Retry
 };
 
 ui_intent app_ui_draw(app_state& state, const thumbnail_cache& thumbnails, float device_pixel_ratio);

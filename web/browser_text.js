@@ -23,6 +23,8 @@ mergeInto(LibraryManager.library, {
       {bit: 4, name: 'devanagari', family: 'Polylens Devanagari', url: 'fonts/NotoSansDevanagari-Regular.ttf'},
       {bit: 8, name: 'bengali', family: 'Polylens Bengali', url: 'fonts/NotoSansBengali-Regular.ttf'},
       {bit: 16, name: 'thai', family: 'Polylens Thai', url: 'fonts/NotoSansThai-Regular.ttf'},
+      // Hangul: fonts-nanum (Debian has no Noto CJK in bookworm's fonts-noto-core).
+      {bit: 128, name: 'hangul', family: 'Polylens Hangul', url: 'fonts/NanumGothic.ttf'},
     ],
     // ImGui sizes a font by its line height (ascent - descent); CSS by its em. DejaVu Sans, the UI font, has
     // 0.86 em per line height and its baseline 0.8 line heights down: browser text uses the same proportions, so

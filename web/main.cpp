@@ -13,6 +13,8 @@
 #include "file_drop.h"
 #include "font_loader.h"
 #include "image_query.h"
+#include "kiosk.h"
+#include "proxy_endpoint.h"
 #include "ingest_actions.h"
 #include "result_detail.h"
 #include "results_view.h"
@@ -42,10 +44,15 @@ EM_JS(void, page_show_fatal, (const char* message), {
   overlay.textContent = UTF8ToString(message);
   overlay.classList.add('fatal');
 });
-EM_JS(void, page_hide_overlay, (), { document.getElementById('overlay').hidden = true; });
+// Also marks the first frame for bench/web_client.mjs (navigation start to first frame).
+EM_JS(void, page_hide_overlay, (), {
+  document.getElementById('overlay').hidden = true;
+  performance.mark('polylens-first-frame');
+});
 
 void frame() {
   app& a = the_app;
+  const double frame_start = emscripten_get_now();
   glfwPollEvents();
 
   // Between frames: size the canvas, restyle for a new pixel ratio, take in fonts and thumbnails that arrived.
@@ -70,6 +77,7 @@ void frame() {
   results_view_keyboard(a.state);  // '/', arrows, Enter, Esc, M
   const ui_intent intent = app_ui_draw(a.state, a.thumbnails, a.device_pixel_ratio);
   draw_result_detail(a.state, a.thumbnails, a.device_pixel_ratio);  // the enlarged card, over the page
+  kiosk_draw_attract(a.state, ui_scale{a.device_pixel_ratio});      // kiosk mode's "touch to search"
   ImGui::Render();
   text_input_bridge_update(a.state.text_box, a.state.text_secret, a.device_pixel_ratio);
   web_window_set_cursor(ImGui::GetMouseCursor());
@@ -84,7 +92,8 @@ void frame() {
     a.state.drop_hint.clear();
     app_search(a.state, a.thumbnails);
   }
-  if (intent.toggle_ingest_panel) {
+  if (intent.retry_connection) app_check_health(a.state);
+  if (intent.toggle_ingest_panel && !a.state.kiosk.enabled) {
     ingest_state& ingest = a.state.ingest;
     ingest.panel_open = !ingest.panel_open;
     ingest.focus_token = ingest.panel_open && ingest.admin_token[0] == '\0';
@@ -93,13 +102,17 @@ void frame() {
   if (intent.cancel_ingest) ingest_cancel(a.state);
   if (intent.retry_ingest) ingest_retry(a.state);
   results_view_after_frame(a.state, a.thumbnails);  // "more like this", the ARIA live regions
+  kiosk_update(a.state, a.thumbnails);              // idle timeout, attract loop
   if (a.state.frame++ == 0) page_hide_overlay();
+  a.state.frame_ms_total += emscripten_get_now() - frame_start;
 }
 
 }  // namespace
 
 int main() {
   app& a = the_app;
+  // Before GLFW: the UI's zoom, and kiosk input listeners that must run ahead of GLFW's own (kiosk.h).
+  kiosk_install(a.state);
   if (!glfwInit()) {
     page_show_fatal("Polylens could not start its window system.");
     return 1;
@@ -125,12 +138,12 @@ int main() {
   ImGui_ImplOpenGL3_Init("#version 300 es");
 
   text_input_bridge_install();
-  file_drop_install(a.state);
+  if (!a.state.kiosk.enabled) file_drop_install(a.state);  // dropped files only ever go to Add images (admin)
   image_query_install(a.state, a.thumbnails);
   results_view_install(a.state);
   test_hook_install(a.state, a.thumbnails);
   font_loader_start(a.fonts);
-  app_check_health(a.state);
+  proxy_endpoint_resolve([] { app_check_health(the_app.state); });  // ?proxy=, config.json or this origin
 
   emscripten_set_main_loop(frame, 0, true);  // never returns: the browser calls frame() on each animation frame
   return 0;

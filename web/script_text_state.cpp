@@ -12,7 +12,8 @@ namespace {
 nlohmann::json script_names(unsigned scripts) {
   static constexpr std::pair<unsigned, const char*> names[] = {
       {script_arabic, "arabic"}, {script_hebrew, "hebrew"}, {script_devanagari, "devanagari"},
-      {script_bengali, "bengali"}, {script_thai, "thai"}, {script_other_complex, "other"}, {script_cjk, "cjk"}};
+      {script_bengali, "bengali"}, {script_thai, "thai"}, {script_other_complex, "other"}, {script_cjk, "cjk"},
+      {script_hangul, "hangul"}};
   nlohmann::json out = nlohmann::json::array();
   for (const auto& [bit, name] : names)
     if (scripts & bit) out.push_back(name);

@@ -6,6 +6,8 @@
 
 #include "compare_view.h"
 #include "ingest_panel.h"
+#include "kiosk.h"
+#include "proxy_endpoint.h"
 #include "results_view.h"
 
 namespace polylens::web {
@@ -95,6 +97,7 @@ std::string test_hook_state_json(const app_state& state, const thumbnail_cache& 
   json snapshot = {
       {"ready", app_is_ready(state)},
       {"frame", state.frame},
+      {"frame_ms_total", state.frame_ms_total},
       {"query", std::string(state.query)},
       {"status", search_status_name(state.search.status)},
       {"error", failure_json(state.search.failure)},
@@ -113,6 +116,12 @@ std::string test_hook_state_json(const app_state& state, const thumbnail_cache& 
   };
   results_view_hook(snapshot, state, thumbnails);  // match, stats, query_image, results_ui, viewport
   compare_hook(snapshot, state);                    // compare, refine
+  const proxy_endpoint& endpoint = proxy_endpoint_current();
+  snapshot["connection"] = {{"resolved", endpoint.resolved}, {"source", proxy_source_name(endpoint.source)},
+                            {"proxy", proxy_display_name()}, {"problem", proxy_problem_name(state.connection.problem)},
+                            {"checking", state.connection.checking}, {"attempts", state.connection.attempts},
+                            {"retry_button", rect_json(state.connection.retry_button)}};
+  kiosk_hook(snapshot, state);  // kiosk mode, the attract loop
   return snapshot.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -1,7 +1,8 @@
 // window.polylens.state(): a read-only snapshot of app_state for end-to-end tests (and curious humans in the
 // console). It reads; it never drives the UI.
 //
-//   {"ready": bool, "frame": n, "query": "...", "status": "idle"|"searching"|"done"|"error",
+//   {"ready": bool, "frame": n, "frame_ms_total" (ms in the frame function, summed), "query": "...",
+//    "status": "idle"|"searching"|"done"|"error",
 //    "error": null | {"type", "message", "status" (HTTP; 0 when no answer came, or none was asked for)},
 //    "hits": [{"rank", "id", "score", "title", "credit"}], "thumbnails_loaded": n,
 //    "embedder": null | {"label", "stand_in"},
@@ -20,9 +21,13 @@
 //             "browser_text": {"cached", "rendered"}}},
 //    and the results view's keys (results_view.cpp: results_view_hook): each hit's "strong", "tags",
 //    "caption", "width", "height", "tile"; "search_kind", "match", "stats", "query_image", "results_ui",
-//    "viewport"; and the comparison tabs' and refine by example's (compare_view.cpp: compare_hook): "compare"
+//    "viewport"; the comparison tabs' and refine by example's (compare_view.cpp: compare_hook): "compare"
 //    {"mode", "runs", "answered", "columns": [{"label", "lang", "query", "dims", "ids", "took_ms", "agreement", ...}],
-//    "tabs", ...}, "refine" {"available", "marks", "refining", "refines", "more_buttons", "less_buttons", ...}}
+//    "tabs", ...}, "refine" {"available", "marks", "refining", "refines", "more_buttons", "less_buttons", ...},
+//    "connection": {"resolved", "source": "same_origin"|"query"|"config", "proxy" (URL), "problem": ""|"unreachable"|
+//                   "cors", "checking", "attempts", "retry_button"},
+//    "kiosk": {"enabled", "zoom" (rects above are CSS pixels / zoom), "idle_seconds", "attract_seconds",
+//              "attracting", "loops", "exits", "attract_history": [{"language", "query"}]}}
 #pragma once
 #include <string>
 

@@ -13,6 +13,7 @@ namespace polylens::web {
 namespace {
 
 constexpr const char* canvas_selector = "#canvas";
+float ui_zoom = 1.0f;
 
 EM_JS(void, js_set_canvas_cursor, (const char* css_cursor), {
   Module["canvas"].style.cursor = UTF8ToString(css_cursor);
@@ -46,8 +47,11 @@ canvas_metrics web_window_measure() {
   if (metrics.device_pixel_ratio <= 0) metrics.device_pixel_ratio = 1;
   metrics.width = std::max(1, static_cast<int>(std::lround(css_width * metrics.device_pixel_ratio)));
   metrics.height = std::max(1, static_cast<int>(std::lround(css_height * metrics.device_pixel_ratio)));
+  metrics.device_pixel_ratio *= ui_zoom;
   return metrics;
 }
+
+void web_window_set_ui_zoom(float zoom) { ui_zoom = zoom > 0 ? zoom : 1.0f; }
 
 void web_window_install(GLFWwindow* window) {
   glfwSetWindowFocusCallback(window, ImGui_ImplGlfw_WindowFocusCallback);

@@ -21,5 +21,9 @@ canvas_metrics web_window_measure();           // what the canvas should be now
 void web_window_install(GLFWwindow* window);   // after ImGui_ImplGlfw_InitForOpenGL(window, false)
 canvas_metrics web_window_fit_canvas();        // resizes the backing store if needed; call once per frame
 void web_window_set_cursor(ImGuiMouseCursor cursor);
+// Draws the UI `zoom` times larger (kiosk mode) by reporting a device pixel ratio `zoom` times the real one; the
+// backing store stays CSS size x the real ratio. Rectangles the UI reports in "CSS pixels" (ratio-divided) are
+// then CSS pixels / zoom.
+void web_window_set_ui_zoom(float zoom);
 
 }  // namespace polylens::web

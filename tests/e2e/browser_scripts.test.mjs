@@ -152,12 +152,14 @@ test('the Hindi, Thai and Arabic chips show shaped labels drawn by the browser',
   const { page } = await openSession();
   const state = await waitForState(page, (s) => s.text.chips.length === 22, 'the language chips');
   const chip = (lang) => state.text.chips.find((c) => c.lang === lang);
-  for (const lang of ['hi', 'th', 'ar', 'he', 'bn']) assert.equal(chip(lang).renderer, 'browser', lang);
+  // Korean too: Hangul is drawn by the browser (ImGui's CJK font has none), with the system's fonts for a label.
+  for (const lang of ['hi', 'th', 'ar', 'he', 'bn', 'ko']) assert.equal(chip(lang).renderer, 'browser', lang);
   for (const lang of ['en', 'ru', 'el', 'vi']) assert.equal(chip(lang).renderer, 'imgui', lang);
   assert.equal(chip('hi').label, 'हिन्दी');
   assert.equal(chip('th').label, 'ไทย');
-  // (Not Korean: no font on the build machine has Hangul, so its label would be boxes, which have ink too.)
-  for (const lang of ['hi', 'th', 'ar', 'he', 'bn', 'zh', 'ja']) {
+  // (Korean's ink says little on its own: boxes for missing glyphs have ink too. The Korean query test below
+  // checks that the Hangul font arrives.)
+  for (const lang of ['hi', 'th', 'ar', 'he', 'bn', 'zh', 'ja', 'ko']) {
     const ink = inkColumns(await grab(page, chip(lang).rect, `scripts-chip-${lang}`));
     assert.ok(ink.pixels > 20, `${lang}: the chip's label has ink: ${JSON.stringify(ink)}`);
   }
@@ -262,6 +264,27 @@ test('Hindi pasted with Control+V reaches the query, drawn by the browser', asyn
   assert.deepEqual(state.hits.slice(0, 3).map((h) => h.id), await apiTop(hindi));
   assert.deepEqual(notoFonts(fonts), ['NotoSansDevanagari-Regular.ttf'], `fonts fetched: ${fonts}`);
   await screenshot(page, 'scripts-hindi-pasted');
+  await page.close();
+});
+
+test('Korean typed through an input method is drawn by the browser with NanumGothic, fetched only for Hangul', async () => {
+  const { page, fonts } = await openSession();
+  await clickQueryBox(page);
+  const korean = eiffel.ko;  // 에펠탑
+  await page.keyboard.insertText(korean);
+  await waitForState(page, (s) => s.query === korean, 'the Korean query in the box');
+  const drawn = await waitForState(page, (s) => s.text.query.renderer === 'browser' && s.text.fonts.loaded.includes('hangul'),
+                                   'the browser to draw the box with the Hangul font');
+  assert.equal(drawn.text.query.direction, 'ltr');
+  const ink = inkColumns(await grab(page, innerBox(drawn.query_box), 'scripts-korean-query'));
+  assert.ok(ink.pixels > 50, `the Korean text has ink: ${JSON.stringify(ink)}`);
+  const state = await searchAndWait(page, korean);
+  assert.equal(state.hits[0].id, eiffelId);
+  assert.deepEqual(state.text.fonts.requested, ['hangul']);
+  assert.ok(fonts.includes('NanumGothic.ttf'), `fonts fetched: ${fonts}`);
+  assert.ok(!fonts.includes('DroidSansFallbackFull.ttf'), `no CJK atlas font for Hangul alone: ${fonts}`);
+  assert.deepEqual(notoFonts(fonts), [], `fonts fetched: ${fonts}`);
+  await screenshot(page, 'scripts-korean-session');
   await page.close();
 });
 

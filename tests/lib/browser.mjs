@@ -23,9 +23,10 @@ export async function launchBrowser() {
   });
 }
 
-// Opens a page and records console errors and page errors in `problems`.
-export async function openPage(browser, url, { width = 1280, height = 800 } = {}) {
-  const page = await browser.newPage({ viewport: { width, height } });
+// Opens a page and records console errors and page errors in `problems`. hasTouch: a touch screen
+// (page.touchscreen), as a kiosk has.
+export async function openPage(browser, url, { width = 1280, height = 800, hasTouch = false } = {}) {
+  const page = await browser.newPage({ viewport: { width, height }, hasTouch });
   const problems = [];
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));

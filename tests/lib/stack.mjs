@@ -121,7 +121,8 @@ export function proxyEnv({ double, index, es, key = TEST_KEY }) {
 const heldStores = new Set();
 let storeCopies = 0;
 
-export async function startProxy({ env, args = [] }) {
+// listen: a fixed address (a test that starts the proxy after the page looked for it there), else any free port.
+export async function startProxy({ env, args = [], listen = '127.0.0.1:0' }) {
   const webArgs = paths.webRoot ? ['--web-root', paths.webRoot] : [];
   let dir = env.POLYLENS_DATA_DIR;
   if (dir && heldStores.has(dir)) {
@@ -130,7 +131,7 @@ export async function startProxy({ env, args = [] }) {
     env = { ...env, POLYLENS_DATA_DIR: copy };
     dir = copy;
   }
-  const started = await startProcess(paths.proxy, ['serve', '--listen', '127.0.0.1:0', ...webArgs, ...args], {
+  const started = await startProcess(paths.proxy, ['serve', '--listen', listen, ...webArgs, ...args], {
     env,
     ready: /^polylens listening on (http:\/\/\S+)/,
   });

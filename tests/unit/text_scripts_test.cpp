@@ -26,7 +26,7 @@ TEST(text_scripts, each_script_has_its_bit) {
   EXPECT_EQ(text_scripts("หอไอเฟล"), script_thai);
   EXPECT_EQ(text_scripts("埃菲尔铁塔"), script_cjk);
   EXPECT_EQ(text_scripts("エッフェル塔"), script_cjk);
-  EXPECT_EQ(text_scripts("에펠탑"), script_cjk);
+  EXPECT_EQ(text_scripts("에펠탑"), script_hangul);
   EXPECT_EQ(text_scripts("ﻻ"), script_arabic);  // presentation form
   EXPECT_EQ(text_scripts("தமிழ்"), script_other_complex);
   EXPECT_EQ(text_scripts("e\xCC\x81"), script_other_complex);  // e + combining acute: ImGui cannot stack it
@@ -87,11 +87,14 @@ TEST(text_scripts, every_sample_query_is_classified) {
         EXPECT_TRUE(scripts & script_devanagari) << cells[c];
       } else if (lang == "th") {
         EXPECT_TRUE(scripts & script_thai) << cells[c];
-      } else if (lang == "zh" || lang == "ja" || lang == "ko") {
+      } else if (lang == "zh" || lang == "ja") {
         EXPECT_TRUE(scripts & script_cjk) << cells[c];
+      } else if (lang == "ko") {
+        EXPECT_EQ(scripts, script_hangul) << cells[c];
       }
       const bool imgui_draws = (scripts & scripts_needing_browser) == 0;
-      const bool expect_imgui = lang != "ar" && lang != "he" && lang != "hi" && lang != "bn" && lang != "th";
+      const bool expect_imgui =
+          lang != "ar" && lang != "he" && lang != "hi" && lang != "bn" && lang != "th" && lang != "ko";
       EXPECT_EQ(imgui_draws, expect_imgui) << lang << ": " << cells[c];
     }
   }
