@@ -137,7 +137,7 @@ async function runInPage({ iterations, longSide, quality, assetJpegs }) {
   const results = [];
   for (const image of images) {
     const jpeg = image.name.startsWith('JPEG');
-    const headline = ['browser', 'naive', 'before', 'product'];
+    const headline = ['browser', 'naive', 'before', 'product', 'libjpeg scaled'];
     const mine = paths.filter((p) => (!p.only || p.only === (jpeg ? 1 : 2)) && (image.all || headline.includes(p.label)));
     const runs = mine.map(() => []);
     for (const p of mine) await p.run(image);  // warm-up: first decode, memory growth, JIT tiers
@@ -158,9 +158,10 @@ async function runInPage({ iterations, longSide, quality, assetJpegs }) {
     results.push({ image: image.name, inBytes: image.bytes.length, rows });
   }
   // Quality on real photos: every bundled JPEG through image_prepare's decode and fit (and through the
-  // scaled decode to >= 2x the target, the better-quality alternative), against the full-decode path
-  // ("before"), by PSNR of the 512-px image before encoding.
-  const qualityPaths = ['product', 'libjpeg scaled to >= 2x the target'];
+  // scaled decode that covers the whole target, image_prepare's choice before the 97% rule, and the one to
+  // >= 2x the target, the better-quality alternative), against the full-decode path ("before"), by PSNR
+  // of the 512-px image before encoding.
+  const qualityPaths = ['product', 'libjpeg scaled', 'libjpeg scaled to >= 2x the target'];
   const assets = [];
   for (const file of assetJpegs) {
     const bytes = new Uint8Array(await (await fetch(`/assets/${file}`)).arrayBuffer());

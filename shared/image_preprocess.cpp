@@ -68,18 +68,20 @@ rgb_image fit_from_original(rgb_image decoded, int width, int height, int long_s
 }
 }  // namespace
 
+int jpeg_scaled_min_long_side(int long_side) { return long_side - long_side * 3 / 100; }
+
 result<rgb_image> image_decode_fitted(std::string_view bytes, int long_side, int* original_width,
                                       int* original_height, int max_pixels) {
-  // JPEGs decode straight to the smallest DCT scale that still covers long_side (jpeg_decoder.h):
-  // 4 to 16 times fewer pixels to decode and resize. PNGs are shrunk row by row as they are decoded
-  // (png_decoder.h, image_fit_rows): the full-size picture is never held. Other formats go through
-  // image_decode. Whatever image_decode does to JPEGs and PNGs (the byte limit, the pixel cap, EXIF
-  // orientation) these routes do too.
+  // JPEGs decode straight to the smallest DCT scale that still covers 97% of long_side
+  // (jpeg_scaled_min_long_side, jpeg_decoder.h): 4 to 64 times fewer pixels to decode and resize. PNGs
+  // are shrunk row by row as they are decoded (png_decoder.h, image_fit_rows): the full-size picture is
+  // never held. Other formats go through image_decode. Whatever image_decode does to JPEGs and PNGs
+  // (the byte limit, the pixel cap, EXIF orientation) these routes do too.
   int width = 0, height = 0;
   result<rgb_image> decoded = api_error{error_type::invalid_image, ""};
   if (jpeg_has_signature(bytes)) {
     if (auto error = too_many_bytes(bytes)) return *error;
-    decoded = jpeg_decode_scaled(bytes, long_side, &width, &height);
+    decoded = jpeg_decode_scaled(bytes, jpeg_scaled_min_long_side(long_side), &width, &height);
     if (!decoded) return decoded.error();
     const int orientation = exif_orientation_read(bytes);
     decoded = exif_orientation_apply(std::move(decoded).value(), orientation);

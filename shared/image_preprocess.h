@@ -27,6 +27,13 @@ struct prepared_image {
   int original_width = 0, original_height = 0;  // as decoded
 };
 
+// The smallest long side image_decode_fitted asks of a DCT-scaled JPEG decode: 97% of long_side, rounded
+// up (497 for 512). A 12 MP photo (4000 or 4032 px) then decodes at 1/8 (500 or 504 px) and is enlarged by
+// at most 3% rather than decoded at 2/8 and shrunk by half: at 1/8 libjpeg-turbo keeps only the DC
+// coefficient of each luma block, a quarter less work for the same file (docs/benchmarks.md has the
+// times and the quality figures). jpeg_decode_scaled itself still covers whatever it is asked.
+int jpeg_scaled_min_long_side(int long_side);
+
 // Decodes and fits within long_side: image_prepare without the encoding. JPEGs go through
 // jpeg_decode_scaled (jpeg_decoder.h), which shrinks them while decoding; PNGs are shrunk row by row
 // as png_decode_rows (png_decoder.h) decodes them. max_pixels as for image_decode.

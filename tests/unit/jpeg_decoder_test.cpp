@@ -234,6 +234,12 @@ TEST(image_prepare, shrinks_a_large_jpeg_through_the_scaled_decoder) {
   auto full = image_decode(jpeg);
   ASSERT_TRUE(full);
   EXPECT_LT(mean_abs_diff(*back, image_resize_srgb(*full, 512, 384)), 3.0);
+  // It decodes at 1/8 (500x375, 97% of the target) and enlarges by 2.4%, rather than at 2/8 (1000x750).
+  EXPECT_EQ(jpeg_scaled_min_long_side(512), 497);
+  auto eighth = jpeg_decode_scaled(jpeg, jpeg_scaled_min_long_side(512));
+  ASSERT_TRUE(eighth);
+  EXPECT_EQ(eighth->width, 500);
+  EXPECT_EQ(jpeg_scaled_min_long_side(24), 24);  // small targets keep the whole long side
 }
 
 TEST(image_resize_srgb, pre_shrinks_by_whole_blocks_only_far_above_the_target) {
