@@ -123,7 +123,8 @@ http_response handle_search(services& s, const http_request& req) {
   }
 
   search_response response;
-  if (request.return_vectors) response.query_vector = query.vector;
+  // return_query_vector: the vector alone, already at hand (no store request).
+  if (request.return_vectors || request.return_query_vector) response.query_vector = query.vector;
   response.hits = std::move(*hits);
   response.took_ms = {embed_ms, knn_ms, ms_since(started)};
   response.embedder = s.embedder.info();

@@ -53,9 +53,9 @@ embedder_info embedder_from_json(const json& j) {
 int default_num_candidates(int k) { return std::min(10000, std::max(100, k * 10)); }
 
 namespace {
-// "return_vectors": search and knn take it alike.
-result<bool> read_return_vectors(const json& value) {
-  if (!value.is_boolean()) return bad_field("'return_vectors' must be true or false");
+// "return_vectors" (search and knn take it alike) and "return_query_vector" (search only).
+result<bool> read_flag(const json& value, const std::string& key) {
+  if (!value.is_boolean()) return bad_field("'" + key + "' must be true or false");
   return value.get<bool>();
 }
 
@@ -114,15 +114,16 @@ result<search_request> search_request_parse(std::string_view body) {
       if (!id) return id.error();
       request.id = *id;
       ++given;
-    } else if (key == "return_vectors") {
-      auto flag = read_return_vectors(value);
+    } else if (key == "return_vectors" || key == "return_query_vector") {
+      auto flag = read_flag(value, key);
       if (!flag) return flag.error();
-      request.return_vectors = *flag;
+      (key == "return_vectors" ? request.return_vectors : request.return_query_vector) = *flag;
     } else if (auto read = read_knn_option(key, value, request.k, request.dims, request.num_candidates, request.tags)) {
       if (!*read) return read->error();
     } else {
-      return json_fields::unknown_field(key, "the search request",
-                                        "text, image or id, k, dims, num_candidates, tags, return_vectors");
+      return json_fields::unknown_field(
+          key, "the search request",
+          "text, image or id, k, dims, num_candidates, tags, return_vectors, return_query_vector");
     }
   }
   if (given == 0) return bad_field("give 'text' or 'image' (or the 'id' of an indexed image) to search for");
@@ -183,7 +184,7 @@ result<knn_request> knn_request_parse(std::string_view body) {
       if (!v) return v.error();
       request.vector = std::move(*v);
     } else if (key == "return_vectors") {
-      auto flag = read_return_vectors(value);
+      auto flag = read_flag(value, key);
       if (!flag) return flag.error();
       request.return_vectors = *flag;
     } else if (auto read = read_knn_option(key, value, request.k, request.dims, request.num_candidates, request.tags)) {
@@ -359,6 +360,7 @@ std::string search_request_to_json(const search_request& request) {
   if (request.k > 0) body["k"] = request.k;
   if (request.dims > 0) body["dims"] = request.dims;
   if (request.return_vectors) body["return_vectors"] = true;
+  if (request.return_query_vector) body["return_query_vector"] = true;
   return dump(body);
 }
 

@@ -23,6 +23,10 @@ struct search_request {
   // Also answer with the query's vector and each hit's stored vector (at the searched field's dims): what a
   // client needs to refine the query itself (Rocchio in the browser) and search again through /api/v1/knn.
   bool return_vectors = false;
+  // Only the query's vector (about 13.5 KB of JSON at 1024 dims), no hit vectors and no extra store request:
+  // what the page asks for on every search, so that refine by example can fetch the hits' vectors later, through
+  // /api/v1/knn with this vector, and only once something is marked.
+  bool return_query_vector = false;
 };
 result<search_request> search_request_parse(std::string_view body);
 std::string search_request_to_json(const search_request& request);
@@ -127,7 +131,7 @@ struct search_response {
   query_modality modality = query_modality::text;
   std::optional<float> threshold;
   std::string threshold_source;
-  std::vector<float> query_vector;  // the vector searched with, when the request asked for vectors (else empty)
+  std::vector<float> query_vector;  // the vector searched with, when the request asked for it (else empty)
 };
 std::string search_response_to_json(const search_response& response);
 result<search_response> search_response_parse(std::string_view body);

@@ -2,8 +2,8 @@
 // "Introduction to Information Retrieval", §9.1.1) moves the query vector towards the results marked "more like
 // this" and away from those marked "less like this":
 //   q' = α·q + β·mean(liked) − γ·mean(disliked), then scaled to unit length (the index compares cosines).
-// The browser runs it on the vectors /api/v1/search returned (return_vectors) and searches again through
-// /api/v1/knn: the embedder is not called again.
+// The browser runs it on the search's query vector (return_query_vector) and its hits' vectors (fetched once,
+// through /api/v1/knn with return_vectors) and searches again through /api/v1/knn: the embedder is not called again.
 #pragma once
 #include <vector>
 

@@ -58,14 +58,20 @@ struct compare_state {
   css_rect run_button, previous_concept, next_concept, summary;
 };
 
-// Refine by example: the search's vectors (return_vectors) and the marks on its results.
+// Refine by example: the search's query vector (return_query_vector), its hits' vectors (fetched on the first
+// mark) and the marks on its results.
 struct refine_state {
   std::vector<float> query_vector;  // of the last search; empty: nothing to refine
   int dims = 0;
+  std::string exclude_id;  // "more like this": the image searched from, left out of the hits as the search did
+  bool vectors_fetched = false;   // the hits' vectors came (one /api/v1/knn with query_vector, on the first mark)
+  bool fetching_vectors = false;  // that request is on its way
+  int vector_fetches = 0;         // such requests sent (one per search at most, unless one failed)
+  bool fetch_matched = true;      // its hits were the search's own (else they replaced them)
   std::vector<search_hit> original_hits;        // the search's own ranking, for Reset
   search_timing original_took_ms;
   search_details original_details;
-  std::map<std::string, std::vector<float>> vectors;  // every hit seen since the search, by id
+  std::map<std::string, std::vector<float>> vectors;  // every hit's seen since the fetch, by id
   std::map<std::string, int> marks;                 // +1 more like this, -1 less like this
   bool refining = false;
   int generation = 0;   // the search.generation the refine belongs to

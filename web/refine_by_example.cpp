@@ -1,6 +1,9 @@
 #include "refine_by_example.h"
 
+#include <algorithm>
+
 #include "api_client.h"
+#include "api_limits.h"
 #include "rocchio.h"
 
 namespace polylens::web {
@@ -18,11 +21,12 @@ void refine_rerank(app_state& state, thumbnail_cache& thumbnails) {
   std::vector<const std::vector<float>*> liked, disliked;
   for (const auto& [id, mark] : refine.marks) {
     auto found = refine.vectors.find(id);
-    if (found == refine.vectors.end()) continue;  // cannot happen: marks are only taken on hits with vectors
+    if (found == refine.vectors.end()) continue;  // cannot happen: marks are kept only on hits with vectors
     (mark > 0 ? liked : disliked).push_back(&found->second);
   }
   auto moved = rocchio_refine(refine.query_vector, liked, disliked);
   if (!moved) {
+    refine.refining = false;  // set by a vector fetch that led here
     refine.failure = api_failure{std::string(moved.error().type_name()), moved.error().message, 0, 0};
     return;
   }
@@ -67,12 +71,80 @@ void refine_rerank(app_state& state, thumbnail_cache& thumbnails) {
   });
 }
 
+// The first mark: the hits' vectors, by one kNN search with the search's own vector, k and dims (the same hits,
+// with return_vectors). "More like this" left its image out: one more is asked for and that one dropped. Should
+// the hits differ from those shown (an approximate index may), the page takes knn's: those are the ones it has
+// vectors for. Then the re-ranking the mark asked for.
+void refine_fetch_vectors(app_state& state, thumbnail_cache& thumbnails) {
+  refine_state& refine = state.refine;
+  knn_request request;
+  request.vector = refine.query_vector;
+  request.dims = refine.dims;
+  request.k = limits::default_k + (refine.exclude_id.empty() ? 0 : 1);
+  request.num_candidates = default_num_candidates(limits::default_k);  // the search's own candidate pool
+  request.return_vectors = true;
+  refine.fetching_vectors = true;
+  refine.refining = true;  // the spinner and the bar stay up until the re-ranking answers
+  refine.failure.reset();
+  ++refine.vector_fetches;
+
+  search_state& search = state.search;
+  const int generation = ++search.generation;  // a search sent meanwhile wins over this
+  refine.generation = generation;
+  search.status = search_status::searching;
+  api_knn(request, [&state, &thumbnails, generation](api_outcome<search_response> outcome) {
+    search_state& search = state.search;
+    refine_state& refine = state.refine;
+    if (generation != search.generation) return;
+    refine.fetching_vectors = false;
+    search.status = search_status::done;
+    if (!outcome.ok()) {
+      // The search's hits stay; the marks are taken off, as they were not applied. The next mark tries again.
+      refine.refining = false;
+      refine.marks.clear();
+      refine.failure = std::move(outcome.failure);
+      return;
+    }
+    std::vector<search_hit>& hits = outcome.value->hits;
+    hits.erase(std::remove_if(hits.begin(), hits.end(),
+                              [&](const search_hit& hit) { return hit.id == refine.exclude_id; }),
+               hits.end());
+    if (hits.size() > static_cast<std::size_t>(limits::default_k)) hits.resize(static_cast<std::size_t>(limits::default_k));
+    remember_vectors(refine, hits);
+    refine.vectors_fetched = true;
+    refine.fetch_matched = hits.size() == refine.original_hits.size() &&
+                           std::equal(hits.begin(), hits.end(), refine.original_hits.begin(),
+                                      [](const search_hit& a, const search_hit& b) { return a.id == b.id; });
+    if (!refine.fetch_matched) {
+      // Not the hits shown: show knn's (the same query's answer), and keep them as the ranking Reset restores.
+      for (search_hit& hit : hits) hit.vector.clear();
+      refine.original_hits = hits;
+      search.hits = std::move(hits);
+      ++search.answered;
+      for (const search_hit& hit : search.hits) thumbnail_cache_request(thumbnails, hit.id);
+      for (auto mark = refine.marks.begin(); mark != refine.marks.end();)
+        mark = refine.vectors.count(mark->first) ? std::next(mark) : refine.marks.erase(mark);
+      if (refine.marks.empty()) {
+        refine.refining = false;
+        refine.failure = api_failure{"changed", "the results changed while their vectors were read; mark again", 0, 0};
+        return;
+      }
+    }
+    refine_rerank(state, thumbnails);
+  });
+}
+
 }  // namespace
 
-void refine_take_search(app_state& state, const std::vector<float>& query_vector, int dims) {
+void refine_take_search(app_state& state, const std::vector<float>& query_vector, int dims,
+                        const std::string& exclude_id) {
   refine_state& refine = state.refine;
   refine.query_vector = query_vector;
   refine.dims = dims;
+  refine.exclude_id = exclude_id;
+  refine.vectors_fetched = false;
+  refine.fetching_vectors = false;
+  refine.fetch_matched = true;
   refine.original_hits = state.search.hits;
   refine.original_took_ms = state.search.took_ms;
   refine.original_details = state.search.details;
@@ -83,7 +155,6 @@ void refine_take_search(app_state& state, const std::vector<float>& query_vector
   refine.failure.reset();
   refine.last_vector.clear();
   refine.generation = state.search.generation;
-  remember_vectors(refine, state.search.hits);
 }
 
 bool refine_available(const app_state& state) {
@@ -122,10 +193,11 @@ void refine_after_frame(app_state& state, thumbnail_cache& thumbnails) {
   refine.request_index = -1;
   if (!refine_available(state) || index >= static_cast<int>(state.search.hits.size())) return;
   const search_hit& hit = state.search.hits[static_cast<std::size_t>(index)];
-  if (refine.vectors.find(hit.id) == refine.vectors.end()) return;
+  if (refine.vectors_fetched && refine.vectors.find(hit.id) == refine.vectors.end()) return;
   auto mark = refine.marks.find(hit.id);
   if (mark != refine.marks.end() && mark->second == value) refine.marks.erase(mark);  // pressed again: off
   else refine.marks[hit.id] = value;
+  if (!refine.vectors_fetched) return refine_fetch_vectors(state, thumbnails);  // the first mark: vectors first
   refine_rerank(state, thumbnails);
 }
 

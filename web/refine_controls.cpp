@@ -56,7 +56,8 @@ bool draw_refine_card_buttons(app_state& state, int index, float card_max_x, flo
   }
   if (!refine_available(state) && !refine.refining) return false;
   const search_hit& hit = state.search.hits[static_cast<std::size_t>(index)];
-  if (refine.vectors.find(hit.id) == refine.vectors.end()) return false;
+  // Before the first mark no hit has its vector yet (they are fetched then); after it, only hits with one.
+  if (refine.vectors_fetched && refine.vectors.find(hit.id) == refine.vectors.end()) return false;
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const float size = px(28), gap = px(6);
   const int mark = mark_of(state, hit.id);
@@ -87,7 +88,8 @@ void draw_refine_bar(app_state& state, float width, const ui_scale& px) {
   ImU32 ink = ui_color::text_dim;
   if (refine.refining) {
     draw_spinner(draw, ImVec2(at.x + line * 0.5f, at.y + line * 0.5f), line * 0.38f, ui_color::accent, px(2));
-    text = "Re-ranking with the marked examples\xE2\x80\xA6";
+    text = refine.fetching_vectors ? "Reading the results' vectors, then re-ranking\xE2\x80\xA6"
+                                   : "Re-ranking with the marked examples\xE2\x80\xA6";
   } else if (refine.failure) {
     text = "Could not re-rank: " + refine.failure->message;
     ink = ui_color::error;
@@ -155,6 +157,10 @@ void refine_hook(nlohmann::json& snapshot, const app_state& state) {
       {"dims", refine.dims},
       {"query_vector_length", refine.query_vector.size()},
       {"vectors_known", refine.vectors.size()},
+      {"vectors_fetched", refine.vectors_fetched},
+      {"fetching_vectors", refine.fetching_vectors},
+      {"vector_fetches", refine.vector_fetches},
+      {"fetch_matched", refine.fetch_matched},
       {"marks", std::move(marks)},
       {"refining", refine.refining},
       {"refined", refine.refined},

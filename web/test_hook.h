@@ -23,7 +23,8 @@
 //    "caption", "width", "height", "tile"; "search_kind", "match", "stats", "query_image", "results_ui",
 //    "viewport"; the comparison tabs' and refine by example's (compare_view.cpp: compare_hook): "compare"
 //    {"mode", "runs", "answered", "columns": [{"label", "lang", "query", "dims", "ids", "took_ms", "agreement", ...}],
-//    "tabs", ...}, "refine" {"available", "marks", "refining", "refines", "more_buttons", "less_buttons", ...},
+//    "tabs", ...}, "refine" {"available", "marks", "refining", "refines", "vector_fetches",
+//    "more_buttons", "less_buttons", ...},
 //    "connection": {"resolved", "source": "same_origin"|"query"|"config", "proxy" (URL), "problem": ""|"unreachable"|
 //                   "cors", "checking", "attempts", "retry_button"},
 //    "kiosk": {"enabled", "zoom" (rects above are CSS pixels / zoom), "idle_seconds", "attract_seconds",

@@ -6,6 +6,8 @@
 //              what this test computes from the five answers the page received;
 //   Refine     "more like this" / "less like this" on result cards re-rank through /api/v1/knn with the vector
 //              the browser computed; the double's and the proxy's counters prove no embedding was asked for.
+//              The search carries only its query vector (return_query_vector); the hits' vectors come from one
+//              knn on the first mark.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { paths, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, uniqueIndexName } from '../lib/stack.mjs';
@@ -179,12 +181,21 @@ test('Refine by example: + and − on results re-rank through /api/v1/knn with n
   const searched = page.waitForResponse((r) => r.url().endsWith('/api/v1/search'));
   await page.keyboard.press('Enter');
   const search = await searched;
-  assert.equal(JSON.parse(search.request().postData()).return_vectors, true, 'the page asks for the vectors');
+  const sent = JSON.parse(search.request().postData());
+  assert.equal(sent.return_query_vector, true, 'the page asks for the query vector');
+  assert.equal(sent.return_vectors, undefined, 'and not for the hits\' vectors');
+  const searchText = await search.text();
+  const searchBody = JSON.parse(searchText);
+  assert.equal(searchBody.query_vector.length, 1024);
+  assert.ok(searchBody.hits.every((h) => !('vector' in h)), 'the search answer carries no hit vectors');
+  console.log(`# the page's search answer: ${searchText.length} bytes for ${searchBody.hits.length} hits`);
   let state = await waitForLayout(page, (s) => s.status === 'done' && s.searches_answered > answered && s.refine.available &&
     s.refine.more_buttons.filter(Boolean).length >= 6, 'results that can be refined');
   const original = state.hits.map((h) => h.id);
   assert.deepEqual(state.refine.original_ids, original);
   assert.equal(state.refine.query_vector_length, 1024);
+  assert.equal(state.refine.vectors_known, 0, 'no hit vectors before a mark');
+  assert.equal(state.refine.vector_fetches, 0);
 
   const embedsBefore = await embedCalls();
   const statsBefore = await proxyStats();
@@ -195,6 +206,8 @@ test('Refine by example: + and − on results re-rank through /api/v1/knn with n
   await click(state.refine.more_buttons[5], 'the 6th result\'s + button');
   state = await waitForLayout(page, (s) => s.refine.refines >= 1 && !s.refine.refining && s.status === 'done', 'the re-ranking');
   assert.deepEqual(state.refine.marks, { [liked]: 1 });
+  assert.equal(state.refine.vector_fetches, 1, 'the first mark fetched the hits\' vectors once');
+  assert.equal(state.refine.fetch_matched, true, 'the fetch found the search\'s own hits');
   assert.equal(state.results_ui.open, -1, 'the button did not open the card');
   assert.equal(state.search_kind, 'refined');
   assert.ok(state.stats.chips.includes('embed: none') && state.stats.chips.includes('0 tokens'), state.stats.chips.join(' | '));
@@ -203,11 +216,21 @@ test('Refine by example: + and − on results re-rank through /api/v1/knn with n
   const afterLike = state.hits.map((h) => h.id);
   assert.notDeepEqual(afterLike, original, 'the ranking changed');
   assert.ok(afterLike.indexOf(liked) < 5, `the liked image moved up (now #${afterLike.indexOf(liked) + 1})`);
-  await knns.settled(1);
-  assert.equal(knns.seen.length, 1);
-  assert.equal(knns.seen[0].sent.vector.length, 1024);
-  assert.equal(knns.seen[0].sent.return_vectors, true);
-  assert.deepEqual(afterLike, knns.seen[0].body.hits.map((h) => h.id), 'the page shows the kNN answer');
+  await knns.settled(2);
+  assert.equal(knns.seen.length, 2, 'the vectors, then the re-ranking');
+  // 1: the search's own vector, k and dims, with return_vectors: the same hits, now with their vectors.
+  const [vectorsFetch, rerank] = knns.seen;
+  assert.deepEqual(vectorsFetch.sent.vector, searchBody.query_vector);
+  assert.equal(vectorsFetch.sent.k, 12);
+  assert.equal(vectorsFetch.sent.dims, 1024);
+  assert.equal(vectorsFetch.sent.return_vectors, true);
+  assert.deepEqual(vectorsFetch.body.hits.map((h) => h.id), original, 'the fetch answers the search\'s hits');
+  assert.ok(vectorsFetch.body.hits.every((h) => h.vector.length === 1024));
+  // 2: Rocchio's q', a different vector.
+  assert.equal(rerank.sent.vector.length, 1024);
+  assert.notDeepEqual(rerank.sent.vector, searchBody.query_vector);
+  assert.equal(rerank.sent.return_vectors, true);
+  assert.deepEqual(afterLike, rerank.body.hits.map((h) => h.id), 'the page shows the kNN answer');
 
   // The keyboard: the first arrow shows the focus on card 1, the next moves it to card 2; − marks that one
   // "less like this".
@@ -218,10 +241,12 @@ test('Refine by example: + and − on results re-rank through /api/v1/knn with n
   const disliked = state.hits[1];
   await page.keyboard.press('-');
   state = await waitForLayout(page, (s) => s.refine.refines >= 2 && !s.refine.refining, 'the second re-ranking');
-  await knns.settled(2);
+  await knns.settled(3);
   knns.stop();
+  assert.equal(knns.seen.length, 3, 'a later mark is one request: the vectors are kept');
+  assert.equal(state.refine.vector_fetches, 1);
   assert.deepEqual(state.refine.marks, { [liked]: 1, [disliked.id]: -1 });
-  assert.deepEqual(state.hits.map((h) => h.id), knns.seen[1].body.hits.map((h) => h.id));
+  assert.deepEqual(state.hits.map((h) => h.id), knns.seen[2].body.hits.map((h) => h.id));
   const again = state.hits.find((h) => h.id === disliked.id);
   assert.ok(!again || again.score < disliked.score, `the image marked "less like this" scores lower (${disliked.score} -> ${again?.score})`);
   await screenshot(page, 'refine-less-like-this');
@@ -251,8 +276,13 @@ test('Refine by example: + and − on results re-rank through /api/v1/knn with n
   state = await waitForLayout(page, (s) => s.results_ui.keyboard && s.results_ui.focused >= 0, 'a focused card');
   const focusedId = state.hits[state.results_ui.focused].id;
   const refines = state.refine.refines;
+  const knnsAfterReset = collect('/api/v1/knn');
   await page.keyboard.press('+');
   state = await waitForLayout(page, (s) => s.refine.refines > refines && !s.refine.refining, 'the + re-ranking');
+  await knnsAfterReset.settled(1);
+  knnsAfterReset.stop();
+  assert.equal(knnsAfterReset.seen.length, 1, 'after Reset the vectors are still at hand: one request');
+  assert.equal(state.refine.vector_fetches, 1);
   assert.deepEqual(state.refine.marks, { [focusedId]: 1 });
   await page.keyboard.press('0');
   state = await waitForLayout(page, (s) => !s.refine.refined, 'the 0 reset');

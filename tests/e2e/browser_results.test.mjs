@@ -320,7 +320,10 @@ test('"more like this" with the mouse: click a card, then the button; the image 
   await click(open.results_ui.detail.more_like_this_button, 'More like this');
   const sent = JSON.parse((await answer).request().postData());
   const response = await (await answer).json();
-  assert.deepEqual(sent, { id: target.id, k: 12, return_vectors: true }); // vectors: for refine by example
+  // The query's vector (the stored one), for refine by example; the hits' vectors only once something is marked.
+  assert.deepEqual(sent, { id: target.id, k: 12, return_query_vector: true });
+  assert.equal(response.query_vector.length, 1024);
+  assert.ok(response.hits.every((h) => !('vector' in h)), 'no hit vectors in the answer');
   const state = await settled(page, await waitForState(page, (s) => s.status === 'done' && s.searches_answered > answered, 'more like this'));
   await waitForState(page, (s) => s.query_image?.preview_ready, 'the card shows the image');
   await screenshot(page, 'results-more-like-this');
@@ -337,6 +340,24 @@ test('"more like this" with the mouse: click a card, then the button; the image 
   assert.equal(state.stats.chips[1], 'embed: none');
   assert.equal(state.stats.chips[5], 'cache: not used');
   if (state.match.no_strong_match) assert.equal(state.match.notice, `No strong match for images like “${target.title}”`);
+
+  // Refine it by example: the first mark fetches the hits' vectors with one knn on the stored vector, one more
+  // hit asked for since the image itself is dropped, and the list it gives back is the search's.
+  const marked = await waitForState(page, (s) => s.refine.available && s.refine.more_buttons[0], 'the + buttons');
+  const knns = [];
+  const onKnn = async (r) => r.url().endsWith('/api/v1/knn') && knns.push({ sent: JSON.parse(r.request().postData()), body: await r.json() });
+  page.on('response', onKnn);
+  await click(marked.refine.more_buttons[0], 'the first result\'s + button');
+  const refined = await waitForState(page, (s) => s.refine.refines >= 1 && !s.refine.refining && s.status === 'done', 'the re-ranking');
+  while (knns.length < 2) await page.waitForTimeout(20);
+  page.off('response', onKnn);
+  assert.equal(refined.refine.vector_fetches, 1);
+  assert.equal(refined.refine.fetch_matched, true);
+  assert.deepEqual(knns[0].sent.vector, response.query_vector);
+  assert.equal(knns[0].sent.k, 13);
+  assert.deepEqual(knns[0].body.hits.map((h) => h.id).filter((id) => id !== target.id).slice(0, 12), response.hits.map((h) => h.id));
+  assert.deepEqual(refined.hits.map((h) => h.id), knns[1].body.hits.map((h) => h.id));
+  assert.equal(refined.search_kind, 'refined');
 });
 
 // ---- the keyboard ----------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
-// return_vectors on /api/v1/search and /api/v1/knn: what the browser needs to refine a query by example
-// (Rocchio on its own vectors, then a kNN search) without asking the embedder again. Real proxy, real store,
+// return_vectors on /api/v1/search and /api/v1/knn, and return_query_vector on /api/v1/search: what the browser
+// needs to refine a query by example (Rocchio on its own vectors, then a kNN search) without asking the embedder
+// again. The page searches with return_query_vector (the query's vector only) and fetches the hits' vectors on the
+// first mark, with one knn on that vector and return_vectors. Real proxy, real store,
 // the Jina test double; every bad-input case asserts the status and the error envelope.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -83,6 +85,65 @@ test('search by id returns the stored vector as the query vector', async () => {
   assert.deepEqual(r.json.query_vector, first.json.hits[0].vector);
 });
 
+test('search with return_query_vector answers the query vector only: no hit carries a vector', async () => {
+  for (const dims of [1024, 256]) {
+    const r = await api('search', { text: 'a cat', k: 12, dims, return_query_vector: true });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.dims, dims);
+    assert.equal(r.json.query_vector.length, dims);
+    assert.ok(Math.abs(norm(r.json.query_vector) - 1) < 1e-3, 'the query vector is unit length');
+    assert.equal(r.json.hits.length, 12);
+    assert.ok(r.json.hits.every((h) => !('vector' in h)), 'no hit vectors');
+    // The same vector return_vectors answers with.
+    const full = await api('search', { text: 'a cat', k: 12, dims, return_vectors: true });
+    assert.deepEqual(r.json.query_vector, full.json.query_vector);
+    assert.deepEqual(r.json.hits.map((h) => h.id), full.json.hits.map((h) => h.id));
+    // The answer is the plain one plus the vector: about 46× smaller than with return_vectors at 1024 dims.
+    const plain = await api('search', { text: 'a cat', k: 12, dims });
+    assert.ok(r.text.length < plain.text.length + dims * 14, `${r.text.length} vs ${plain.text.length} bytes plain`);
+    assert.ok(r.text.length * 4 < full.text.length, `${r.text.length} vs ${full.text.length} bytes with return_vectors`);
+    if (dims === 1024) console.log(`# 12 hits at 1024 dims: plain ${plain.text.length} B, return_query_vector ${r.text.length} B, return_vectors ${full.text.length} B`);
+  }
+});
+
+test('the page\'s lazy fetch: knn with the query vector, k, dims and return_vectors gives the search\'s hits with their vectors', async () => {
+  const before = await embedCalls();
+  const first = await api('search', { text: 'a cat', k: 12, return_query_vector: true });
+  assert.equal(first.status, 200, first.text);
+  const afterSearch = await embedCalls();
+  const r = await api('knn', { vector: first.json.query_vector, k: 12, dims: 1024, num_candidates: 120, return_vectors: true });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(await embedCalls(), afterSearch, 'the fetch asks no embedding');
+  assert.ok(afterSearch - before <= 1);
+  assert.deepEqual(r.json.hits.map((h) => h.id), first.json.hits.map((h) => h.id), 'the same hits');
+  assert.ok(r.json.hits.every((h) => h.vector?.length === 1024));
+  // "More like this" leaves its image out: one more from knn, that one dropped, gives the same list.
+  const id = first.json.hits[0].id;
+  const similar = await api('search', { id, k: 12, return_query_vector: true });
+  assert.equal(similar.status, 200, similar.text);
+  assert.ok(similar.json.hits.every((h) => !('vector' in h) && h.id !== id));
+  assert.deepEqual(similar.json.query_vector, r.json.hits[0].vector, 'the stored vector is the query');
+  const k = await api('knn', { vector: similar.json.query_vector, k: 13, num_candidates: 120, return_vectors: true });
+  assert.equal(k.status, 200, k.text);
+  assert.deepEqual(k.json.hits.map((h) => h.id).filter((x) => x !== id).slice(0, 12), similar.json.hits.map((h) => h.id));
+});
+
+test('bad input: return_query_vector that is not a boolean -> 400 invalid_request naming the field', async () => {
+  for (const value of ['yes', 1, null, [true], { on: true }]) {
+    const r = await api('search', { text: 'cat', return_query_vector: value });
+    assert.equal(r.status, 400, JSON.stringify(value));
+    assert.deepEqual(r.json, {
+      error: { code: 400, type: 'invalid_request', message: "'return_query_vector' must be true or false" },
+    });
+  }
+  // knn has no such field (its query vector is the caller's own): refused as unknown.
+  const k = await api('knn', { vector: Array(256).fill(0.1), return_query_vector: true });
+  assert.equal(k.status, 400);
+  assert.equal(k.json.error.code, 400);
+  assert.equal(k.json.error.type, 'invalid_request');
+  assert.match(k.json.error.message, /unknown field 'return_query_vector' in the knn request/);
+});
+
 test('bad input: return_vectors that is not a boolean -> 400 invalid_request naming the field', async () => {
   const vector = Array.from({ length: 256 }, (_, i) => (i === 0 ? 1 : 0));
   const cases = [
@@ -100,12 +161,16 @@ test('bad input: return_vectors that is not a boolean -> 400 invalid_request nam
   }
 });
 
-test('bad input: an unknown field is still refused, and the message now lists return_vectors', async () => {
+test('bad input: an unknown field is still refused, and the message now lists return_vectors and return_query_vector', async () => {
   const r = await api('search', { text: 'cat', vectors: true });
   assert.equal(r.status, 400);
-  assert.equal(r.json.error.type, 'invalid_request');
-  assert.equal(r.json.error.code, 400);
-  assert.match(r.json.error.message, /unknown field 'vectors'.*return_vectors/);
+  assert.deepEqual(r.json, {
+    error: {
+      code: 400,
+      type: 'invalid_request',
+      message: "unknown field 'vectors' in the search request; expected text, image or id, k, dims, num_candidates, tags, return_vectors, return_query_vector",
+    },
+  });
   const k = await api('knn', { vector: Array(256).fill(0.1), return_vector: true });
   assert.equal(k.status, 400);
   assert.equal(k.json.error.type, 'invalid_request');

@@ -361,6 +361,32 @@ TEST(return_vectors, search_and_knn_requests_take_a_boolean_and_round_trip) {
   }
 }
 
+TEST(return_query_vector, search_requests_take_a_boolean_and_round_trip_apart_from_return_vectors) {
+  search_request in;
+  in.id = "0123456789abcdef0123456789abcdef";
+  in.return_query_vector = true;
+  const std::string json = search_request_to_json(in);
+  EXPECT_EQ(json.find("return_vectors"), std::string::npos) << json;
+  auto out = search_request_parse(json);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_TRUE(out->return_query_vector);
+  EXPECT_FALSE(out->return_vectors);
+  EXPECT_FALSE(search_request_parse(R"({"text":"gato"})")->return_query_vector);
+
+  for (const char* body : {R"({"text":"gato","return_query_vector":"yes"})", R"({"text":"gato","return_query_vector":null})"}) {
+    auto r = search_request_parse(body);
+    ASSERT_FALSE(r) << body;
+    EXPECT_EQ(r.error().message, "'return_query_vector' must be true or false");
+  }
+  // The knn request has no such field: its query vector is the caller's own.
+  auto knn = knn_request_parse(R"({"vector":[1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0],"return_query_vector":true})");
+  ASSERT_FALSE(knn);
+  EXPECT_NE(knn.error().message.find("unknown field 'return_query_vector'"), std::string::npos) << knn.error().message;
+  auto unknown = search_request_parse(R"({"text":"gato","query_vector":true})");
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("return_query_vector"), std::string::npos) << unknown.error().message;
+}
+
 TEST(return_vectors, the_response_carries_the_query_and_hit_vectors_only_when_set) {
   search_response in;
   search_hit hit;
