@@ -15,6 +15,17 @@ void remember_vectors(refine_state& refine, const std::vector<search_hit>& hits)
     if (!hit.vector.empty()) refine.vectors[hit.id] = hit.vector;
 }
 
+// The page is busy with a re-ranking request until its answer; returns the request's generation, so that a
+// search sent meanwhile wins over it.
+int refine_request_begins(app_state& state) {
+  state.refine.refining = true;
+  state.refine.failure.reset();
+  const int generation = ++state.search.generation;
+  state.refine.generation = generation;
+  state.search.status = search_status::searching;
+  return generation;
+}
+
 // Rocchio on the marks, then one kNN search with the result; the answer replaces the hits shown.
 void refine_rerank(app_state& state, thumbnail_cache& thumbnails) {
   refine_state& refine = state.refine;
@@ -35,13 +46,7 @@ void refine_rerank(app_state& state, thumbnail_cache& thumbnails) {
   request.k = limits::default_k;
   request.return_vectors = true;  // hits new to the list can be marked in turn
   refine.last_vector = request.vector;
-  refine.refining = true;
-  refine.failure.reset();
-
-  search_state& search = state.search;
-  const int generation = ++search.generation;  // a search sent meanwhile wins over this
-  refine.generation = generation;
-  search.status = search_status::searching;
+  const int generation = refine_request_begins(state);
   api_knn(request, [&state, &thumbnails, generation](api_outcome<search_response> outcome) {
     search_state& search = state.search;
     refine_state& refine = state.refine;
@@ -84,14 +89,8 @@ void refine_fetch_vectors(app_state& state, thumbnail_cache& thumbnails) {
   request.num_candidates = default_num_candidates(limits::default_k);  // the search's own candidate pool
   request.return_vectors = true;
   refine.fetching_vectors = true;
-  refine.refining = true;  // the spinner and the bar stay up until the re-ranking answers
-  refine.failure.reset();
   ++refine.vector_fetches;
-
-  search_state& search = state.search;
-  const int generation = ++search.generation;  // a search sent meanwhile wins over this
-  refine.generation = generation;
-  search.status = search_status::searching;
+  const int generation = refine_request_begins(state);  // busy until the re-ranking that follows answers
   api_knn(request, [&state, &thumbnails, generation](api_outcome<search_response> outcome) {
     search_state& search = state.search;
     refine_state& refine = state.refine;

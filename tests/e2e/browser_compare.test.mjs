@@ -10,21 +10,18 @@
 //              knn on the first mark.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { paths, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, uniqueIndexName } from '../lib/stack.mjs';
+import { paths, startIndexedStack, uniqueIndexName } from '../lib/stack.mjs';
 import { loadQueries } from '../lib/dataset.mjs';
 import { launchBrowser, openPage, screenshot, uiState, waitForState, waitForLayout } from '../lib/browser.mjs';
 
 const index = uniqueIndexName('polylens-compare');
 const queries = loadQueries(paths.assets);
-let double, proxy, browser, page, problems;
+let stack, double, proxy, browser, page, problems;
 
 before(async () => {
   assert.ok(paths.webRoot, 'POLYLENS_WEB_ROOT is not set: configure with the native preset');
-  double = await startDouble();
-  const env = proxyEnv({ double, index });
-  const indexed = await runIndexer({ env });
-  assert.equal(indexed.code, 0, indexed.stderr);
-  proxy = await startProxy({ env });
+  stack = await startIndexedStack({ index });
+  ({ double, proxy } = stack);
   browser = await launchBrowser();
   // Tall enough that the second row of result cards is on screen without scrolling.
   ({ page, problems } = await openPage(browser, proxy.url, { width: 1280, height: 1100 }));
@@ -33,9 +30,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await proxy?.stop();
-  await double?.stop();
-  await deleteIndex(index);
+  await stack?.stop();
 });
 
 // ---- helpers ---------------------------------------------------------------------------------------

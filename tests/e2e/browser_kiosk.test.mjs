@@ -3,19 +3,16 @@
 // empty page. The hook is only read; every action is a real touch, click or key press.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { paths, startDouble, startProxy, proxyEnv, runIndexer, deleteIndex, uniqueIndexName } from '../lib/stack.mjs';
+import { paths, startIndexedStack, uniqueIndexName } from '../lib/stack.mjs';
 import { launchBrowser, openPage, screenshot, uiState, waitForLayout, waitForState } from '../lib/browser.mjs';
 
 const index = uniqueIndexName('polylens-kiosk');
-let double, proxy, browser, page, problems, zoom;
+let stack, proxy, browser, page, problems, zoom;
 
 before(async () => {
   assert.ok(paths.webRoot, 'POLYLENS_WEB_ROOT is not set: configure with the native preset');
-  double = await startDouble();
-  const env = proxyEnv({ double, index });
-  const indexed = await runIndexer({ env });
-  assert.equal(indexed.code, 0, indexed.stderr);
-  proxy = await startProxy({ env });
+  stack = await startIndexedStack({ index });
+  ({ proxy } = stack);
   browser = await launchBrowser();
   ({ page, problems } = await openPage(browser, `${proxy.url}/?kiosk=1&idle=3&attract=1`, { hasTouch: true }));
   // The test's own listener, after the page's: did anything let the context menu through?
@@ -29,9 +26,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await proxy?.stop();
-  await double?.stop();
-  await deleteIndex(index);
+  await stack?.stop();
 });
 
 // The hook's rectangles are in the UI's pixels: CSS pixels / zoom.
