@@ -237,14 +237,8 @@ int main(int argc, char** argv) {
     else if (a == "--queries") queries = std::stoi(v);
     else if (a == "--data") embedding_source::uniform = v == "random";
     else if (a == "--configs") configs = v;
-    else if (a == "--sizes") {
-      sizes.clear();
-      for (std::size_t p = 0; p < v.size();) {
-        std::size_t comma = v.find(',', p);
-        sizes.push_back(std::stoi(v.substr(p, comma - p)));
-        p = comma == std::string::npos ? v.size() : comma + 1;
-      }
-    } else {
+    else if (a == "--sizes") sizes = bench_int_list(v);
+    else {
       std::fprintf(stderr, "unknown option %s\n", a.c_str());
       return 2;
     }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "matryoshka.h"
@@ -55,5 +56,16 @@ class embedding_source {
   std::vector<float> basis_;
   std::vector<std::vector<float>> themes_;
 };
+
+// "10000,100000" as numbers: both benches' --sizes.
+inline std::vector<int> bench_int_list(const std::string& text) {
+  std::vector<int> numbers;
+  for (std::size_t p = 0; p < text.size();) {
+    const std::size_t comma = text.find(',', p);
+    numbers.push_back(std::stoi(text.substr(p, comma - p)));
+    p = comma == std::string::npos ? text.size() : comma + 1;
+  }
+  return numbers;
+}
 
 }  // namespace polylens

@@ -45,14 +45,9 @@ result<rgb_image> decode_stb(std::string_view bytes, image_size* original) {
   return r;
 }
 // The same, straight to RGB: no alpha to flatten (right only for opaque pictures, as the bench's PNG is).
+// That is the naive port's decode.
 result<rgb_image> decode_stb_rgb(std::string_view bytes, image_size* original) {
-  int w = 0, h = 0, n = 0;
-  std::unique_ptr<stbi_uc, void (*)(void*)> rgb(
-      stbi_load_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()), int(bytes.size()), &w, &h, &n, 3),
-      stbi_image_free);
-  if (!rgb) return api_error{error_type::invalid_image, stbi_failure_reason()};
-  *original = {w, h};
-  return rgb_image{w, h, std::string(reinterpret_cast<char*>(rgb.get()), std::size_t(w) * h * 3)};
+  return decode_naive(bytes, original);
 }
 // png_decoder (libdeflate, row by row) collecting the full-size picture: its decoding without the
 // row-by-row shrinking that image_prepare adds.
